@@ -1,0 +1,1 @@
+//! The HTTP transport shared by every portal client.

@@ -1,0 +1,1 @@
+//! Stateful local simulators of the portal APIs.
