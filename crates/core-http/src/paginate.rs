@@ -135,6 +135,8 @@ struct State<T, F> {
     buffer: VecDeque<T>,
     seen_cursors: HashSet<String>,
     last_fingerprint: Option<u64>,
+    /// An error to report once the items already fetched have been yielded.
+    pending_error: Option<Error>,
 }
 
 /// Streams every item of a paged listing; see the [module docs](self).
@@ -158,20 +160,35 @@ where
         buffer: VecDeque::new(),
         seen_cursors: HashSet::new(),
         last_fingerprint: None,
+        pending_error: None,
     };
     Box::pin(stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
                 return Some((Ok(item), state));
             }
+            if let Some(error) = state.pending_error.take() {
+                return Some((Err(error), state));
+            }
             let request = state.next.take()?;
             let page = match (state.fetch)(request.clone()).await {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), state)),
             };
+            if page.fingerprint.is_some()
+                && page.fingerprint == state.last_fingerprint
+                && !page.items.is_empty()
+            {
+                // The items repeat the previous page's: report, do not yield them again.
+                return Some((
+                    Err(state.misbehaved("the server returned the same page twice")),
+                    state,
+                ));
+            }
+            state.last_fingerprint = page.fingerprint;
             match state.after(&request, &page) {
                 Ok(next) => state.next = next,
-                Err(error) => return Some((Err(error), state)),
+                Err(error) => state.pending_error = Some(error),
             }
             state.buffer.extend(page.items);
         }
@@ -179,15 +196,12 @@ where
 }
 
 impl<T, F> State<T, F> {
-    /// The request that follows `request`, given the page it returned; `None` at the end.
+    /// The request that follows `request`, given the page it returned; `None` at the end,
+    /// an error when the server's paging information can not be trusted.
     fn after(&mut self, request: &PageRequest, page: &Page<T>) -> Result<Option<PageRequest>> {
         if page.items.is_empty() {
             return Ok(None);
         }
-        if page.fingerprint.is_some() && page.fingerprint == self.last_fingerprint {
-            return Err(self.misbehaved("the server returned the same page twice"));
-        }
-        self.last_fingerprint = page.fingerprint;
         let count = page.items.len() as u64;
         match (request, self.strategy) {
             (PageRequest::Offset { offset, size }, _) => {

@@ -83,7 +83,7 @@ impl<'a> RequestBuilder<'a> {
     pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(bytes) => {
-                self.body = Some((bytes.into(), HeaderValue::from_static("application/json")))
+                self.body = Some((bytes.into(), HeaderValue::from_static("application/json")));
             }
             Err(error) => self.fail(Error::invalid_input("body", error.to_string())),
         }

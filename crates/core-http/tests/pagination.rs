@@ -1,0 +1,307 @@
+//! The four paging styles over several pages, and servers that would make a naive client loop.
+
+use core_http::{Error, HttpClient, Operation, Page, PageRequest, Pagination, Result, paginate};
+use futures_util::StreamExt;
+use httpmock::prelude::*;
+use serde::Deserialize;
+
+const LIST: Operation = Operation::get("users.list", "/users");
+const SEARCH: Operation = Operation::post("users.search", "/users").with_idempotent(true);
+
+#[derive(Debug, Deserialize)]
+struct OffsetPage {
+    total: u64,
+    items: Vec<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CursorPage {
+    data: Vec<u32>,
+    paging: Option<serde_json::Value>,
+}
+
+async fn collect<T>(stream: core_http::ItemStream<T>) -> (Vec<T>, Option<Error>) {
+    let mut items = Vec::new();
+    let mut stream = stream;
+    while let Some(next) = stream.next().await {
+        match next {
+            Ok(item) => items.push(item),
+            Err(error) => return (items, Some(error)),
+        }
+    }
+    (items, None)
+}
+
+fn offset_stream(client: HttpClient, size: u32) -> core_http::ItemStream<u32> {
+    paginate(LIST.name, Pagination::Offset { size }, move |request| {
+        let client = client.clone();
+        async move {
+            let PageRequest::Offset { offset, size } = request else {
+                unreachable!()
+            };
+            let response = client
+                .request(&LIST)
+                .query("offset", offset)
+                .query("size", size)
+                .send()
+                .await?;
+            let page: OffsetPage = response.json()?;
+            Ok(Page::new(page.items)
+                .total(Some(page.total))
+                .fingerprint(response.fingerprint()))
+        }
+    })
+}
+
+#[tokio::test]
+async fn offset_paging_reads_until_the_total() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (offset, items) in [(0, "[1,2]"), (2, "[3,4]"), (4, "[5]")] {
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(GET)
+                        .path("/users")
+                        .query_param("offset", offset.to_string())
+                        .query_param("size", "2");
+                    then.status(200)
+                        .body(format!(r#"{{"total":5,"items":{items}}}"#));
+                })
+                .await,
+        );
+    }
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream(client, 2)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, vec![1, 2, 3, 4, 5]);
+    for page in pages {
+        assert_eq!(page.calls_async().await, 1);
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_requested_until_the_stream_is_polled() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body(r#"{"total":1,"items":[1]}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let mut stream = offset_stream(client, 10);
+    assert_eq!(mock.calls_async().await, 0);
+    assert_eq!(stream.next().await.unwrap().unwrap(), 1);
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn a_server_returning_the_same_page_forever_ends_in_an_error() {
+    let server = MockServer::start_async().await;
+    // Ignores `offset` and claims a huge total.
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users");
+            then.status(200).body(r#"{"total":1000000,"items":[1,2]}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream(client, 2)).await;
+
+    assert_eq!(items, vec![1, 2]);
+    assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+fn cursor_stream(client: HttpClient) -> core_http::ItemStream<u32> {
+    paginate(LIST.name, Pagination::Cursor { limit: 2 }, move |request| {
+        let client = client.clone();
+        async move {
+            let PageRequest::Cursor { after, limit } = request else {
+                unreachable!()
+            };
+            let page: CursorPage = client
+                .request(&LIST)
+                .query("limit", limit)
+                .query_opt("after", after)
+                .send_json()
+                .await?;
+            let next = page
+                .paging
+                .as_ref()
+                .and_then(|paging| paging["next"]["after"].as_str().map(str::to_owned));
+            Ok(Page::new(page.data).next_cursor(next))
+        }
+    })
+}
+
+#[tokio::test]
+async fn cursor_paging_follows_after_until_it_disappears() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param_missing("after");
+            then.status(200)
+                .body(r#"{"data":[1,2],"paging":{"next":{"after":"MQit="}}}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/users")
+                .query_param("after", "MQit=");
+            then.status(200)
+                .body(r#"{"data":[3,4],"paging":{"next":{"after":"Mgit="}}}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/users")
+                .query_param("after", "Mgit=");
+            then.status(200).body(r#"{"data":[5],"paging":{}}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(cursor_stream(client)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, vec![1, 2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_in_an_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param_missing("after");
+            then.status(200)
+                .body(r#"{"data":[1],"paging":{"next":{"after":"A"}}}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("after", "A");
+            then.status(200)
+                .body(r#"{"data":[2],"paging":{"next":{"after":"B"}}}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("after", "B");
+            then.status(200)
+                .body(r#"{"data":[3],"paging":{"next":{"after":"A"}}}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(cursor_stream(client)).await;
+
+    assert_eq!(items, vec![1, 2, 3]);
+    assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
+}
+
+#[tokio::test]
+async fn page_number_paging_stops_at_the_header_total() {
+    let server = MockServer::start_async().await;
+    for page in 1..=3 {
+        server.mock_async(|when, then| {
+            when.method(POST).path("/users").json_body(serde_json::json!({"pageNumber": page, "pageSize": 2}));
+            then.status(200)
+                .header("pagination", format!(r#"{{"currentPage":{page},"itemsPerPage":2,"totalItems":5,"totalPages":3}}"#))
+                .body(if page < 3 { format!("[{},{}]", page * 2 - 1, page * 2) } else { "[5]".to_owned() });
+        }).await;
+    }
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let stream = paginate(
+        SEARCH.name,
+        Pagination::PageNumber { size: 2, first: 1 },
+        move |request| {
+            let client = client.clone();
+            async move {
+                let PageRequest::PageNumber { page, size } = request else {
+                    unreachable!()
+                };
+                let response = client
+                    .request(&SEARCH)
+                    .json(&serde_json::json!({"pageNumber": page, "pageSize": size}))
+                    .send()
+                    .await?;
+                let total_pages = response
+                    .headers()
+                    .get("pagination")
+                    .and_then(|value| {
+                        serde_json::from_slice::<serde_json::Value>(value.as_bytes()).ok()
+                    })
+                    .and_then(|value| value["totalPages"].as_u64());
+                Ok(Page::new(response.json::<Vec<u32>>()?).total_pages(total_pages))
+            }
+        },
+    );
+    let (items, error) = collect(stream).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, vec![1, 2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn single_response_listing_requests_once() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users");
+            then.status(200).body("[1,2,3]");
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let stream = paginate(LIST.name, Pagination::Single, move |_| {
+        let client = client.clone();
+        async move {
+            Ok::<_, Error>(Page::new(
+                client.request(&LIST).send_json::<Vec<u32>>().await?,
+            ))
+        }
+    });
+    let (items, error) = collect(stream).await;
+
+    assert!(error.is_none());
+    assert_eq!(items, vec![1, 2, 3]);
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn an_error_mid_listing_is_reported_not_swallowed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("offset", "0");
+            then.status(200).body(r#"{"total":4,"items":[1,2]}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("offset", "2");
+            then.status(404).body(r#"{"message":"gone"}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream(client, 2)).await;
+
+    assert_eq!(items, vec![1, 2]);
+    assert!(matches!(error, Some(Error::Api { .. })), "{error:?}");
+}
+
+fn _assert_stream_is_send_and_unpin(
+    stream: core_http::ItemStream<u32>,
+) -> impl futures_util::Stream<Item = Result<u32>> + Send + Unpin {
+    stream
+}
