@@ -1,2 +1,86 @@
-//! Project automation.
-fn main() {}
+//! Project automation, run as `cargo xtask <command>` (see `cargo xtask --help`).
+//!
+//! One module per command; [`cmd`] runs `cargo` the same way for all of them.
+
+mod bench;
+mod ci;
+mod cmd;
+mod codegen;
+mod integration;
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Project automation for the portal user-management workspace.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    /// The task to run.
+    #[command(subcommand)]
+    command: Task,
+}
+
+/// The tasks `cargo xtask` runs.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate `src/generated.rs` of every vendor crate from its `openapi.json`.
+    Codegen(codegen::Args),
+    /// Run everything CI checks: fmt, clippy, codegen check, tests, docs.
+    Ci,
+    /// Run the scenario suites against the sandbox.
+    Integration(integration::Args),
+    /// Run the transport overhead benchmark.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command, &workspace_root()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one task against the workspace at `root`.
+fn run(task: Task, root: &Path) -> Result<()> {
+    match task {
+        Task::Codegen(args) => codegen::run(&args, root),
+        Task::Ci => ci::run(root),
+        Task::Integration(args) => integration::run(&args, root),
+        Task::Bench(args) => bench::run(&args, root),
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn workspace_root_holds_the_workspace_manifest() {
+        let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("[workspace]"));
+    }
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Result, bail};
+
+use crate::{cmd::Cmd, codegen};
+
+/// What one CI step does.
+#[derive(Debug)]
+enum Action {
+    /// Run a cargo command.
+    Cargo(Cmd),
+    /// Check the generated code in-process.
+    CodegenCheck,
+}
+
+/// One named CI step.
+#[derive(Debug)]
+struct Step {
+    /// Short name shown in the headers and the summary.
+    name: &'static str,
+    /// What the step runs.
+    action: Action,
+}
+
+/// The CI steps, in the order they run.
+fn steps(root: &Path) -> Vec<Step> {
+    let cargo = |args: &[&str]| Action::Cargo(Cmd::cargo(root).args(args.iter().copied()));
+    vec![
+        Step {
+            name: "fmt",
+            action: cargo(&["fmt", "--all", "--", "--check"]),
+        },
+        Step {
+            name: "clippy",
+            action: cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        },
+        Step {
+            name: "codegen check",
+            action: Action::CodegenCheck,
+        },
+        Step {
+            // Runs unit, integration and doc tests.
+            name: "test",
+            action: cargo(&["test", "--workspace", "--all-features", "--locked"]),
+        },
+        Step {
+            name: "doc",
+            action: Action::Cargo(
+                Cmd::cargo(root)
+                    .args([
+                        "doc",
+                        "--workspace",
+                        "--no-deps",
+                        "--all-features",
+                        "--locked",
+                    ])
+                    .env("RUSTDOCFLAGS", "-D warnings"),
+            ),
+        },
+    ]
+}
+
+/// Runs the CI steps against the workspace at `root`.
+pub(crate) fn run(root: &Path) -> Result<()> {
+    let steps = steps(root);
+    let total = steps.len();
+    let started = Instant::now();
+    let mut passed: Vec<(&str, Duration)> = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        println!("\n==> ci [{}/{total}] {}", index + 1, step.name);
+        let step_started = Instant::now();
+        let outcome = match &step.action {
+            Action::Cargo(cmd) => cmd.run(),
+            Action::CodegenCheck => codegen::check(root),
+        };
+        let elapsed = step_started.elapsed();
+        if let Err(err) = outcome {
+            print_summary(&passed, Some((step.name, elapsed)), started.elapsed());
+            bail!(
+                "ci failed at step {}/{total} `{}`: {err:#}",
+                index + 1,
+                step.name
+            );
+        }
+        println!("<== ci {} ok in {}", step.name, seconds(elapsed));
+        passed.push((step.name, elapsed));
+    }
+    print_summary(&passed, None, started.elapsed());
+    println!("ci: all {total} steps passed");
+    Ok(())
+}
+
+/// Prints one line per step run so far, and the total time.
+fn print_summary(passed: &[(&str, Duration)], failed: Option<(&str, Duration)>, total: Duration) {
+    println!("\nci summary:");
+    for (name, elapsed) in passed {
+        println!("  ok      {name:<14} {:>8}", seconds(*elapsed));
+    }
+    if let Some((name, elapsed)) = failed {
+        println!("  FAILED  {name:<14} {:>8}", seconds(elapsed));
+    }
+    println!("  total   {:<14} {:>8}", "", seconds(total));
+}
+
+/// A duration as seconds with one decimal, e.g. `12.3s`.
+fn seconds(duration: Duration) -> String {
+    format!("{:.1}s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_run_in_the_documented_order_with_the_required_flags() {
+        let shown: Vec<String> = steps(Path::new("."))
+            .iter()
+            .map(|step| match &step.action {
+                Action::Cargo(cmd) => cmd.to_string(),
+                Action::CodegenCheck => "codegen check".to_owned(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "cargo fmt --all -- --check",
+                "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings",
+                "codegen check",
+                "cargo test --workspace --all-features --locked",
+                "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --all-features --locked",
+            ]
+        );
+    }
+}
