@@ -268,17 +268,26 @@ impl fmt::Debug for Response {
 }
 
 /// Decodes JSON, reporting the path of the first value that did not fit.
+///
+/// The fast path is plain `serde_json`; only a body that fails is decoded again with path
+/// tracking, so successful responses pay nothing for the better error.
 pub fn decode_json<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        Error::Decode {
-            operation,
-            path,
-            message: error.into_inner().to_string(),
-            body: body_snippet(body),
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let path = error.path().to_string();
+            Err(Error::Decode {
+                operation,
+                path,
+                message: error.into_inner().to_string(),
+                body: body_snippet(body),
+            })
         }
-    })
+    }
 }
 
 #[cfg(test)]

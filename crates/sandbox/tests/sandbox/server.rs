@@ -1,0 +1,124 @@
+//! Starting, serving and stopping.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use portal_sandbox::{Fault, Sandbox};
+use tokio::net::TcpStream;
+
+use crate::client::{self, get_path, send};
+
+#[tokio::test]
+async fn answers_through_the_router_on_loopback() {
+    let sandbox = client::start().await;
+    assert!(sandbox.addr().ip().is_loopback());
+    assert_eq!(
+        sandbox.base_url(),
+        format!("http://127.0.0.1:{}", sandbox.addr().port())
+    );
+    assert_eq!(
+        sandbox.url("/hello"),
+        format!("{}/hello", sandbox.base_url())
+    );
+
+    let reply = get_path(&sandbox, "/hello").await.expect("a reply");
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "hello, world");
+}
+
+#[tokio::test]
+async fn passes_request_bodies_and_unknown_routes_through() {
+    let sandbox = client::start().await;
+    let echoed = send(
+        sandbox.addr(),
+        Method::POST,
+        "/echo",
+        Bytes::from_static(b"{\"a\":1}"),
+    )
+    .await
+    .expect("a reply");
+    assert_eq!(echoed.text(), "{\"a\":1}");
+    let missing = get_path(&sandbox, "/nope").await.expect("a reply");
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn keeps_the_seed_and_merges_routers() {
+    let extra = axum::Router::new().route("/extra", axum::routing::get(|| async { "extra" }));
+    let sandbox = Sandbox::builder()
+        .seed(42)
+        .router(client::router())
+        .router(extra)
+        .start()
+        .await
+        .expect("starts");
+    assert_eq!(sandbox.seed(), 42);
+    assert_eq!(
+        get_path(&sandbox, "/extra").await.expect("a reply").text(),
+        "extra"
+    );
+    assert_eq!(
+        get_path(&sandbox, "/hello").await.expect("a reply").text(),
+        "hello, world"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting() {
+    let sandbox = client::start().await;
+    let addr = sandbox.addr();
+    sandbox.shutdown().await;
+    assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn dropping_stops_the_server() {
+    let sandbox = client::start().await;
+    let addr = sandbox.addr();
+    drop(sandbox);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn shutdown_lets_requests_in_flight_finish() {
+    let sandbox = client::start().await;
+    sandbox
+        .faults()
+        .inject(Fault::delay(Duration::from_millis(100)));
+    let addr = sandbox.addr();
+    let in_flight =
+        tokio::spawn(async move { send(addr, Method::GET, "/hello", Bytes::new()).await });
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    sandbox.shutdown().await;
+    let reply = in_flight
+        .await
+        .expect("client task")
+        .expect("the delayed reply");
+    assert_eq!(reply.text(), "hello, world");
+}
+
+#[tokio::test]
+async fn shutdown_cuts_connections_after_the_timeout() {
+    let sandbox = Sandbox::builder()
+        .router(client::router())
+        .shutdown_timeout(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("starts");
+    sandbox
+        .faults()
+        .inject(Fault::delay(Duration::from_secs(30)));
+    let addr = sandbox.addr();
+    let stuck = tokio::spawn(async move { send(addr, Method::GET, "/hello", Bytes::new()).await });
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let started = Instant::now();
+    sandbox.shutdown().await;
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(stuck.await.expect("client task").is_err());
+}
