@@ -26,7 +26,7 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
 
 /// The `cargo bench` invocation.
 fn command(args: &Args, root: &Path) -> Cmd {
-    let cmd = Cmd::cargo(root).args(["bench", "-p", "core-http", "--bench", "overhead"]);
+    let cmd = Cmd::cargo(root).args(["bench", "-p", "benchmarks", "--bench", "overhead"]);
     if args.quick {
         cmd.args(["--", "--quick"])
     } else {
@@ -43,11 +43,11 @@ mod tests {
         let root = Path::new(".");
         assert_eq!(
             command(&Args { quick: false }, root).to_string(),
-            "cargo bench -p core-http --bench overhead"
+            "cargo bench -p benchmarks --bench overhead"
         );
         assert_eq!(
             command(&Args { quick: true }, root).to_string(),
-            "cargo bench -p core-http --bench overhead -- --quick"
+            "cargo bench -p benchmarks --bench overhead -- --quick"
         );
     }
 }

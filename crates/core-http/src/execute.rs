@@ -133,7 +133,7 @@ async fn attempt_once(
     let mut secret_query = Vec::new();
     let mut signable = SignableRequest {
         method: &operation.method,
-        path: &prepared.path,
+        path: prepared.path(),
         body: &prepared.body,
         headers: &mut headers,
         query: &mut secret_query,
@@ -150,18 +150,16 @@ async fn attempt_once(
                 .map(|(name, value)| (name, value.expose_secret())),
         );
     }
-    let mut request = inner
-        .http
-        .request(operation.method.clone(), url)
-        .headers(headers)
-        .timeout(inner.timeout);
+    let mut request = reqwest::Request::new(operation.method.clone(), url);
+    *request.headers_mut() = headers;
+    *request.timeout_mut() = Some(inner.timeout);
     if !prepared.body.is_empty() {
-        request = request.body(prepared.body.clone());
+        *request.body_mut() = Some(prepared.body.clone().into());
     }
-    let mut response = request.send().await.map_err(classify)?;
+    let mut response = inner.http.execute(request).await.map_err(classify)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = read_capped(&mut response, &headers, inner.max_response_bytes).await?;
+    let body = read_capped(response, inner.max_response_bytes).await?;
     Ok(Received {
         status,
         headers,
@@ -170,20 +168,19 @@ async fn attempt_once(
 }
 
 /// Reads the body, refusing to buffer more than `limit` bytes.
-async fn read_capped(
-    response: &mut reqwest::Response,
-    headers: &HeaderMap,
-    limit: usize,
-) -> Result<Bytes, Failure> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return Err(Failure::TooLarge);
+///
+/// With a `Content-Length` within the limit the body is taken whole (the connection can
+/// not deliver more than declared); without one it is read chunk by chunk and abandoned
+/// as soon as it passes the limit.
+async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, Failure> {
+    if let Some(declared) = response.content_length() {
+        if declared > limit as u64 {
+            return Err(Failure::TooLarge);
+        }
+        return response.bytes().await.map_err(classify);
     }
-    let mut body = BytesMut::with_capacity(
-        declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit)),
-    );
+    let mut response = response;
+    let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if body.len() + chunk.len() > limit {
             return Err(Failure::TooLarge);

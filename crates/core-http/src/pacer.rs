@@ -31,11 +31,27 @@ struct Bucket {
     resume_at: Option<SystemTime>,
 }
 
-/// Shared pacing state, keyed by bucket.
+/// Shared pacing state: one bucket for the client, or one per operation.
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
     scope: RateLimitScope,
-    buckets: Mutex<HashMap<&'static str, Bucket>>,
+    buckets: Mutex<Buckets>,
+}
+
+#[derive(Debug, Default)]
+struct Buckets {
+    client: Bucket,
+    per_operation: HashMap<&'static str, Bucket>,
+}
+
+impl Buckets {
+    /// The bucket for `key`: the client's when `None`.
+    fn get(&mut self, key: Option<&'static str>) -> &mut Bucket {
+        match key {
+            None => &mut self.client,
+            Some(operation) => self.per_operation.entry(operation).or_default(),
+        }
+    }
 }
 
 /// A request's share of the quota while it is in flight. Hand it back with
@@ -45,7 +61,7 @@ pub(crate) struct Pacer {
 pub(crate) struct Slot<'a> {
     pacer: &'a Pacer,
     clock: &'a dyn Clock,
-    key: &'static str,
+    key: Option<&'static str>,
     released: bool,
 }
 
@@ -73,10 +89,10 @@ impl Pacer {
         }
     }
 
-    fn key(&self, operation: &'static str) -> &'static str {
+    fn key(&self, operation: &'static str) -> Option<&'static str> {
         match self.scope {
-            RateLimitScope::Client => "",
-            RateLimitScope::Operation => operation,
+            RateLimitScope::Client => None,
+            RateLimitScope::Operation => Some(operation),
         }
     }
 
@@ -90,7 +106,7 @@ impl Pacer {
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().expect("pacer lock poisoned");
-                let bucket = buckets.entry(key).or_default();
+                let bucket = buckets.get(key);
                 match bucket.wait(clock.now()) {
                     None => {
                         bucket.take();
@@ -112,9 +128,9 @@ impl Pacer {
         }
     }
 
-    fn finish(&self, key: &'static str, info: Option<&RateLimitInfo>, now: SystemTime) {
+    fn finish(&self, key: Option<&'static str>, info: Option<&RateLimitInfo>, now: SystemTime) {
         let mut buckets = self.buckets.lock().expect("pacer lock poisoned");
-        let bucket = buckets.entry(key).or_default();
+        let bucket = buckets.get(key);
         bucket.in_flight = bucket.in_flight.saturating_sub(1);
         if let Some(info) = info {
             bucket.observe(info, now);

@@ -31,11 +31,18 @@ pub struct RequestBuilder<'a> {
 /// A request ready to go: URL, headers and exact body bytes.
 pub(crate) struct Prepared {
     pub(crate) url: Url,
-    /// The path after the base URL's path, as sent.
-    pub(crate) path: String,
+    /// Length of the base URL's own path, which `url.path()` starts with.
+    pub(crate) base_path_len: usize,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) idempotent: bool,
+}
+
+impl Prepared {
+    /// The path after the base URL's own path, as sent.
+    pub(crate) fn path(&self) -> &str {
+        &self.url.path()[self.base_path_len..]
+    }
 }
 
 impl<'a> RequestBuilder<'a> {
@@ -140,7 +147,7 @@ impl<'a> RequestBuilder<'a> {
         }
         let inner = &self.client.inner;
         let mut url = inner.base_url.clone();
-        let base_path = url.path().trim_end_matches('/').to_owned();
+        let base_path_len = url.path().trim_end_matches('/').len();
         {
             let mut segments = url
                 .path_segments_mut()
@@ -152,13 +159,12 @@ impl<'a> RequestBuilder<'a> {
                 .split('/')
                 .filter(|segment| !segment.is_empty())
             {
-                segments.push(&fill_segment(segment, &self.path_params)?);
+                segments.push(fill_segment(segment, &self.path_params)?);
             }
         }
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
-        let path = url.path()[base_path.len()..].to_owned();
         let mut headers = inner.default_headers.clone();
         headers.extend(self.headers);
         headers
@@ -173,7 +179,7 @@ impl<'a> RequestBuilder<'a> {
         };
         Ok(Prepared {
             url,
-            path,
+            base_path_len,
             headers,
             body,
             idempotent: self.idempotent,
@@ -182,12 +188,12 @@ impl<'a> RequestBuilder<'a> {
 }
 
 /// The value for one template segment: a literal, or a filled `{name}` placeholder.
-fn fill_segment(segment: &str, params: &[(&'static str, String)]) -> Result<String> {
+fn fill_segment<'a>(segment: &'a str, params: &'a [(&'static str, String)]) -> Result<&'a str> {
     let Some(name) = segment
         .strip_prefix('{')
         .and_then(|rest| rest.strip_suffix('}'))
     else {
-        return Ok(segment.to_owned());
+        return Ok(segment);
     };
     let value = params
         .iter()
@@ -198,7 +204,7 @@ fn fill_segment(segment: &str, params: &[(&'static str, String)]) -> Result<Stri
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::invalid_input(name, "must not be empty, `.` or `..`"));
     }
-    Ok(value.clone())
+    Ok(value)
 }
 
 impl fmt::Debug for RequestBuilder<'_> {

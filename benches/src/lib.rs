@@ -1,0 +1,1 @@
+//! The benchmark suite lives in `benches/`; run it with `cargo xtask bench`.
