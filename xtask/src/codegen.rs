@@ -63,6 +63,9 @@ pub(crate) struct Args {
     /// Do not write anything; fail with a diff if a generated file is stale.
     #[arg(long)]
     check: bool,
+    /// Regenerate only this crate (its directory name under `crates/`, e.g. `logicmonitor-client`).
+    #[arg(long = "crate", value_name = "NAME", conflicts_with = "check")]
+    only: Option<String>,
 }
 
 /// Type replacements: component schema name to the Rust type path used instead.
@@ -90,12 +93,20 @@ struct Rendered {
 
 /// Runs `cargo xtask codegen` against the workspace at `root`.
 pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
-    if args.check { check(root) } else { write(root) }
+    if args.check {
+        check(root)
+    } else {
+        write(root, args.only.as_deref())
+    }
 }
 
-/// Regenerates every vendor crate's `src/generated.rs`, writing only files that changed.
-pub(crate) fn write(root: &Path) -> Result<()> {
-    let rendered = render_all(root)?;
+/// Regenerates every vendor crate's `src/generated.rs` (or only `only`'s), writing only
+/// files that changed.
+pub(crate) fn write(root: &Path, only: Option<&str>) -> Result<()> {
+    let rendered = render_all(root, only)?;
+    if let Some(name) = only {
+        ensure!(!rendered.is_empty(), "no crates/{name}/openapi.json found");
+    }
     if rendered.is_empty() {
         println!("codegen: no crates/*/openapi.json found; nothing needed generating");
         return Ok(());
@@ -115,7 +126,7 @@ pub(crate) fn write(root: &Path) -> Result<()> {
 
 /// Fails, after printing a diff per stale file, when any generated file is out of date.
 pub(crate) fn check(root: &Path) -> Result<()> {
-    let rendered = render_all(root)?;
+    let rendered = render_all(root, None)?;
     if rendered.is_empty() {
         println!("codegen: no crates/*/openapi.json found; nothing needed generating");
         return Ok(());
@@ -140,7 +151,7 @@ pub(crate) fn check(root: &Path) -> Result<()> {
 /// Renders every generated file in memory and returns those that differ from the disk.
 #[cfg(test)]
 fn stale(root: &Path) -> Result<Vec<Stale>> {
-    compare(render_all(root)?)
+    compare(render_all(root, None)?)
 }
 
 /// The rendered files that differ from what is on disk, with a unified diff each.
@@ -166,16 +177,19 @@ fn compare(rendered: Vec<Rendered>) -> Result<Vec<Stale>> {
     Ok(stale)
 }
 
-/// Renders `src/generated.rs` for every `crates/*/` directory that has an `openapi.json`.
-fn render_all(root: &Path) -> Result<Vec<Rendered>> {
+/// Renders `src/generated.rs` for every `crates/*/` directory that has an `openapi.json`,
+/// or only for the one named `only`.
+fn render_all(root: &Path, only: Option<&str>) -> Result<Vec<Rendered>> {
     let crates_dir = root.join("crates");
     let mut specs = Vec::new();
     if crates_dir.is_dir() {
         for entry in fs::read_dir(&crates_dir)
             .with_context(|| format!("could not list {}", crates_dir.display()))?
         {
-            let spec = entry?.path().join("openapi.json");
-            if spec.is_file() {
+            let dir = entry?.path();
+            let selected = only.is_none_or(|name| dir.file_name().is_some_and(|dir| dir == name));
+            let spec = dir.join("openapi.json");
+            if selected && spec.is_file() {
                 specs.push(spec);
             }
         }
@@ -572,11 +586,28 @@ mod tests {
     }
 
     #[test]
+    fn write_can_target_one_crate_while_another_spec_is_broken() {
+        let root = TempRoot::with_vendor_crate();
+        fs::create_dir_all(root.path("crates/broken-client/src")).unwrap();
+        fs::write(root.path("crates/broken-client/openapi.json"), "{ not json").unwrap();
+
+        write(&root.0, Some("fake-client")).unwrap();
+
+        assert!(root.path("crates/fake-client/src/generated.rs").exists());
+        assert!(!root.path("crates/broken-client/src/generated.rs").exists());
+        assert!(
+            write(&root.0, None).is_err(),
+            "without a selection the broken spec fails"
+        );
+        assert!(write(&root.0, Some("no-such-client")).is_err());
+    }
+
+    #[test]
     fn write_then_check_then_spec_change_is_reported_with_a_diff() {
         let root = TempRoot::with_vendor_crate();
         let generated = root.path("crates/fake-client/src/generated.rs");
 
-        write(&root.0).unwrap();
+        write(&root.0, None).unwrap();
         assert_eq!(fs::read_to_string(&generated).unwrap(), generate_fixture());
         assert!(!root.path("crates/core-http/src/generated.rs").exists());
         assert!(stale(&root.0).unwrap().is_empty());
@@ -616,7 +647,7 @@ mod tests {
         assert!(err.contains("crates/fake-client/src/generated.rs"), "{err}");
 
         // Regenerating brings it back in line.
-        write(&root.0).unwrap();
+        write(&root.0, None).unwrap();
         check(&root.0).unwrap();
         assert!(
             fs::read_to_string(&generated)
@@ -640,7 +671,7 @@ mod tests {
     #[test]
     fn hand_edit_of_the_generated_file_is_reported() {
         let root = TempRoot::with_vendor_crate();
-        write(&root.0).unwrap();
+        write(&root.0, None).unwrap();
         let generated = root.path("crates/fake-client/src/generated.rs");
         let edited = fs::read_to_string(&generated)
             .unwrap()
@@ -662,7 +693,7 @@ mod tests {
     #[test]
     fn workspace_without_vendor_crates_needs_nothing() {
         let root = TempRoot::new();
-        write(&root.0).unwrap();
+        write(&root.0, None).unwrap();
         check(&root.0).unwrap();
         assert!(!root.path("crates").exists());
     }

@@ -15,7 +15,7 @@
 //!   [`Error::RateLimited`] at once.
 //! - **Pacing**: rate-limit headers feed a pacer shared by all clones of a client, so bulk
 //!   work waits for the window to reset instead of drawing 429s.
-//! - **Pagination** ([`paginate`]): offset/size, cursor, page number and single-response
+//! - **Pagination** ([`paginate()`]): offset/size, cursor, page number and single-response
 //!   listings as lazy streams.
 //! - **Errors** ([`Error`]): one typed enum; decode errors name the JSON path that failed.
 //! - **Tracing**: one span per request (vendor, operation, method, path template, status,

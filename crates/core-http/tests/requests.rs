@@ -135,6 +135,34 @@ async fn a_response_over_the_cap_is_an_error() {
 }
 
 #[tokio::test]
+async fn a_chunked_response_is_abandoned_once_it_passes_the_cap() {
+    use tokio::io::AsyncWriteExt;
+    // A server that streams an endless chunked body: reading it whole would never end.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 1024];
+        let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let chunk = format!("200\r\n{}\r\n", "1".repeat(0x200));
+        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+    });
+    let client = HttpClient::builder(format!("http://{addr}"))
+        .max_response_bytes(4096)
+        .build()
+        .unwrap();
+
+    let error = client.request(&LIST_ITEMS).send().await.unwrap_err();
+
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 4096, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
 async fn api_errors_carry_status_message_request_id_and_a_capped_body() {
     let server = MockServer::start_async().await;
     server

@@ -1,0 +1,1 @@
+//! Typed async client for the Allthenticate organization API: users, ranks, smart cards, suspension, invites.

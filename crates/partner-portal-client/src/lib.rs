@@ -1,0 +1,1 @@
+//! Typed async client for Whaly partner portals: portal users, roles, user attributes.

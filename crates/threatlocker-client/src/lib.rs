@@ -1,0 +1,1 @@
+//! Typed async client for the ThreatLocker portal API: user invites, roles, child organizations, timezones.
