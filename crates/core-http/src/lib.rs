@@ -49,6 +49,7 @@ pub mod paginate;
 mod rate_limit;
 mod request;
 pub mod retry;
+pub mod validate;
 
 pub use auth::{Authenticate, BearerAuth, HeaderAuth, NoAuth, SignableRequest};
 pub use client::{
