@@ -242,7 +242,7 @@ impl HttpClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<HttpClient> {
-        let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
+        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.max_response_bytes == 0 {
             return Err(Error::config(
                 "max_response_bytes",
@@ -298,9 +298,10 @@ impl fmt::Debug for HttpClientBuilder {
     }
 }
 
-/// Parses and vets a base URL: `https`, or `http` to a loopback host unless insecure
-/// transport was explicitly allowed; no credentials, query or fragment.
-fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
+/// Parses and vets a base URL as [`HttpClientBuilder::build`] does: `https`, or `http` to a
+/// loopback host unless insecure transport was explicitly allowed; no credentials, query
+/// or fragment. Lets a caller check configuration before building anything.
+pub fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
     let url = Url::parse(raw.trim())
         .map_err(|error| Error::config("base_url", format!("not a valid URL: {error}")))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -352,24 +353,24 @@ mod tests {
             "http://localhost:3000",
             "https://acme.logicmonitor.com/santaba/rest",
         ] {
-            assert!(parse_base_url(ok, false).is_ok(), "{ok}");
+            assert!(check_base_url(ok, false).is_ok(), "{ok}");
         }
-        let refused = parse_base_url("http://example.com", false).unwrap_err();
+        let refused = check_base_url("http://example.com", false).unwrap_err();
         assert!(
             matches!(&refused, Error::Config { field, .. } if field == "base_url"),
             "{refused:?}"
         );
-        assert!(parse_base_url("http://10.0.0.1", false).is_err());
-        assert!(parse_base_url("http://example.com", true).is_ok());
+        assert!(check_base_url("http://10.0.0.1", false).is_err());
+        assert!(check_base_url("http://example.com", true).is_ok());
     }
 
     #[test]
     fn rejects_credentials_queries_and_odd_schemes() {
-        assert!(parse_base_url("https://user:pw@example.com", false).is_err());
-        assert!(parse_base_url("https://example.com/api?key=1", false).is_err());
-        assert!(parse_base_url("https://example.com/#frag", false).is_err());
-        assert!(parse_base_url("ftp://example.com", false).is_err());
-        assert!(parse_base_url("not a url", false).is_err());
+        assert!(check_base_url("https://user:pw@example.com", false).is_err());
+        assert!(check_base_url("https://example.com/api?key=1", false).is_err());
+        assert!(check_base_url("https://example.com/#frag", false).is_err());
+        assert!(check_base_url("ftp://example.com", false).is_err());
+        assert!(check_base_url("not a url", false).is_err());
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub mod validate;
 pub use auth::{Authenticate, BearerAuth, HeaderAuth, NoAuth, SignableRequest};
 pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HttpClient,
-    HttpClientBuilder,
+    HttpClientBuilder, check_base_url,
 };
 pub use clock::{Clock, SystemClock};
 pub use error::{
