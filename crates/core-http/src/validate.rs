@@ -5,9 +5,10 @@
 
 use crate::error::{Error, Result};
 
-/// A pragmatic email check: one `@`, a local part of 1 to 64 allowed ASCII characters
-/// (no leading, trailing or doubled dot), and a domain of at least two DNS labels; at
-/// most 254 characters in all. The server has the last word; this catches typos and
+/// A pragmatic email check: one `@`, a local part of 1 to 64 allowed characters (letters
+/// and digits in any script, and the usual punctuation; no leading, trailing or doubled
+/// dot), and a domain of at least two labels of letters, digits and inner hyphens; at most
+/// 254 bytes in all. The server has the last word; this catches typos and
 /// placeholders before anything is created with them.
 pub fn email(field: &str, value: &str) -> Result<()> {
     let fail = |reason: &str| Err(Error::invalid_input(field, reason));
@@ -24,8 +25,8 @@ pub fn email(field: &str, value: &str) -> Result<()> {
         return fail("not an email address: the part before `@` must be 1 to 64 characters");
     }
     let local_ok = local
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&byte))
+        .chars()
+        .all(|c| c.is_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c))
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..");
@@ -39,12 +40,12 @@ pub fn email(field: &str, value: &str) -> Result<()> {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
     });
     if !dotted || !labels_ok {
-        return fail("not an email address: the domain must be dotted DNS labels");
+        return fail(
+            "not an email address: the domain must be dotted labels of letters, digits and hyphens",
+        );
     }
     Ok(())
 }
@@ -58,7 +59,7 @@ pub fn non_blank(field: &str, value: &str) -> Result<()> {
 }
 
 /// Rejects a value that can not stand alone as one path segment: empty, `.`, `..`, or
-/// containing `/`, `?`, `#` or whitespace. Core-http percent-encodes path parameters
+/// containing `/`, `?`, `#`, whitespace or control characters. Core-http percent-encodes path parameters
 /// anyway; this turns a likely mistake into a clear error.
 pub fn path_segment(field: &str, value: &str) -> Result<()> {
     if value.is_empty() || value == "." || value == ".." {
@@ -69,7 +70,7 @@ pub fn path_segment(field: &str, value: &str) -> Result<()> {
     }
     if let Some(bad) = value
         .chars()
-        .find(|c| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+        .find(|c| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c.is_control())
     {
         return Err(Error::invalid_input(
             field,
@@ -90,6 +91,7 @@ mod tests {
             "a+tag@mail.example.com",
             "x_y-z@sub-domain.example.org",
             "o'brien@example.ie",
+            "é@exämple.fr",
         ] {
             email("email", ok).unwrap_or_else(|error| panic!("{ok}: {error}"));
         }
@@ -111,7 +113,7 @@ mod tests {
             "jane@-corp.example",
             "jane@corp..example",
             "jane@corp.example.",
-            "jäne@corp.example",
+            "jane\u{7}@corp.example",
         ] {
             let error = email("username", bad).expect_err(bad);
             assert!(
@@ -127,7 +129,7 @@ mod tests {
     fn blank_and_segment_checks() {
         assert!(non_blank("name", "  ").is_err());
         non_blank("name", "Suspended").unwrap();
-        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a b"] {
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a b", "a\u{0}b"] {
             assert!(path_segment("portal_id", bad).is_err(), "{bad:?}");
         }
         path_segment("portal_id", "pp_3zrr1XRrXMyYG6").unwrap();

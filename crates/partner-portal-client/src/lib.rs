@@ -1,1 +1,118 @@
 //! Typed async client for Whaly partner portals: portal users, roles, user attributes.
+//!
+//! # Quickstart
+//!
+//! Against the built-in sandbox (`portal-sandbox`, feature `partner-portal`); for a real
+//! tenant, set [`ClientBuilder::base_url`] and a Service Account key.
+//!
+//! ```
+//! use futures_util::TryStreamExt;
+//! use partner_portal_client::{Client, NewUser, SecretString};
+//! use portal_sandbox::Sandbox;
+//! use portal_sandbox::partner_portal::PartnerPortalSim;
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let sim = PartnerPortalSim::builder().seed(42).users(30).build();
+//!     let sandbox = Sandbox::builder().router(sim.router()).start().await?;
+//!
+//!     let client = Client::builder()
+//!         .base_url(sandbox.base_url())
+//!         .api_key(SecretString::from(sim.api_key()))
+//!         .build()?;
+//!     let portal = client.portal(sim.portal_id());
+//!
+//!     // Every user, page by page over the `after` cursor.
+//!     let users: Vec<_> = portal.list_users().limit(10).stream().try_collect().await?;
+//!     assert_eq!(users.len(), 30);
+//!
+//!     // Create (role and attribute resolved by name), then find by email.
+//!     let ada = NewUser::new("Ada", "Moreau", "ada.moreau@acme-partner.example")
+//!         .role_named("Viewer")
+//!         .attribute_named("tenant_id", "ACME-042")
+//!         .locale("fr_FR");
+//!     let created = portal.ensure_user(&ada).await?;
+//!     assert!(created.was_created());
+//!     let again = portal.ensure_user(&ada).await?;
+//!     assert!(!again.was_created());
+//!     let found = portal.find_user_by_email("ADA.MOREAU@acme-partner.example").await?;
+//!     assert_eq!(found.as_ref().map(|u| u.id.as_str()), Some(created.user().id.as_str()));
+//!     assert!(created.user().last_logged_at.is_none());
+//!
+//!     let deleted = portal.delete_user(&created.user().id).await?;
+//!     assert!(deleted.is_deleted);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # What it covers
+//!
+//! - [`Client`] / [`ClientBuilder`]: base URL, `Authorization: Bearer sk:…` (a
+//!   [`SecretString`]; a key not starting with `sk:` is used with a warning that never
+//!   shows it), retry policy, clock, page size.
+//! - [`Client::portal`] → [`PortalHandle`]: `GET/POST /v1/partner-portals/{portalId}/users`,
+//!   `GET/DELETE …/users/{userId}`, plus [`PortalHandle::find_user_by_email`] and
+//!   [`PortalHandle::ensure_user`].
+//! - [`Client::roles`] (`/v1/roles`, `/v1/roles/{roleId}`) and
+//!   [`Client::user_attributes`] (`/v1/user-attributes`, `/v1/user-attributes/{id}`),
+//!   with lookup by name.
+//! - Listings are lazy streams ([`ItemStream`]) over the opaque `after` cursor with
+//!   `limit`; the end is a missing or null `paging`, `next` or `after`, or an empty
+//!   `after`. A server repeating a cursor ends the stream with [`Error::Pagination`].
+//! - Input is checked before anything is sent (ids in paths must be non-empty and free of
+//!   `/`, emails, non-empty roles, locale shape, `limit` ≥ 1): [`Error::InvalidInput`].
+//! - Rate limits: `X-RateLimit-Limit/-Remaining/-Reset` (seconds until reset) feed
+//!   core-http's pacer, shared by clones of a client, so bulk jobs wait for the window
+//!   instead of drawing 429s; a 429 is retried after its `Retry-After`.
+//! - Errors: Whaly's `{status_code, message, request_id}` and NestJS's
+//!   `{statusCode, message (string or array), error}` are both read
+//!   ([`WhalyErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
+//!   up in [`Error::request_id`]. Any 2xx is success.
+//!
+//! # Unverified vendor facts, and the choices made
+//!
+//! - **Base URL**: Whaly documents none. The default, [`DEFAULT_BASE_URL`]
+//!   (`https://api.whaly.io`), comes from Whaly's SDK test fixtures; configure yours.
+//! - **Limits**: `limit` has no documented default or bounds; streams send
+//!   [`DEFAULT_PAGE_SIZE`] (configurable) unclamped. The quota (500 requests/minute by
+//!   default, per Service Account) is not hard-coded: the pacer follows the headers.
+//! - **`last_logged_at`**: documented as an ISO 8601 string, shown as a number;
+//!   [`LastLoggedAt`] reads strings, epoch seconds or milliseconds (by magnitude, from
+//!   1e11 on) and null/absent (never logged in).
+//! - **`allow_multiple_values`** vs the example's `allowMultipleValues`: both read.
+//! - **Attribute type**: an open set ([`AttributeType::Unknown`] keeps other values).
+//! - **Create**: `attributes` appear only in Whaly's sample body; values are sent as
+//!   strings, a multi-valued attribute as repeated ids. `locale` is always sent
+//!   (`en_US` unless set). A duplicate email is undocumented: 409, or 400 naming an
+//!   existing user, makes [`PortalHandle::ensure_user`] look the user up again.
+//! - **Delete** of a missing user: 404; [`PortalHandle::delete_user_if_exists`] opts in
+//!   to treating it as done.
+//! - **Request ids**: whether a header carries one is unknown; the body's is used.
+//!
+//! # What the API does not offer
+//!
+//! No update of a user (names, roles, attributes), no server-side filter (so finding a
+//! user by email lists the portal client-side), no list of portals (portal ids come from
+//! the Whaly UI), and the user object carries neither roles nor attributes.
+
+mod client;
+mod generated;
+mod models;
+mod paging;
+mod portal;
+mod roles;
+mod user_attributes;
+mod validate;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, WhalyErrorDecoder};
+pub use generated::{
+    DeletedPartnerPortalUser, ErrorResponse, NestErrorResponse, NestErrorResponseMessage, Paging,
+    PagingNext, PartnerPortalUser, PartnerPortalUserPage, Role, RolePage, UserAttributePage,
+    UserAttributeValue,
+};
+pub use models::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
+pub use portal::{DEFAULT_LOCALE, Ensured, ListUsers, NewUser, PortalHandle};
+pub use roles::{ListRoles, Roles};
+pub use user_attributes::{ListUserAttributes, UserAttributes};
+
+pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString};

@@ -56,6 +56,15 @@
 //! }
 //! ```
 
+#[cfg(feature = "allthenticate")]
+pub mod allthenticate;
+#[cfg(feature = "logicmonitor")]
+pub mod logicmonitor;
+#[cfg(feature = "partner-portal")]
+pub mod partner_portal;
+#[cfg(feature = "threatlocker")]
+pub mod threatlocker;
+
 mod body;
 mod faults;
 mod handler;

@@ -1,1 +1,152 @@
-//! Typed async client for the ThreatLocker portal API: user invites, roles, child organizations, timezones.
+//! Typed async client for the ThreatLocker portal API: user invitations, roles, child
+//! organizations and timezones, as MSPs use them to bring a technician into the right
+//! organizations with the right per-organization roles.
+//!
+//! # Quickstart
+//!
+//! Against the built-in sandbox (`portal_sandbox::threatlocker`); for a real tenant use
+//! `.instance("g")` (the letter of your portal) and your API token instead.
+//!
+//! ```
+//! use portal_sandbox::Sandbox;
+//! use portal_sandbox::threatlocker::ThreatLocker;
+//! use threatlocker_client::Client;
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let portal = ThreatLocker::builder().seed(7).children(3).build();
+//!     let sandbox = Sandbox::builder().router(portal.router()).start().await?;
+//!
+//!     let client = Client::builder()
+//!         .base_url(sandbox.base_url())
+//!         .token(portal.token())
+//!         .build()?;
+//!
+//!     // Timezone ids for other calls (Windows ids).
+//!     let zones = client.users().timezones().await?;
+//!     assert!(zones.iter().any(|zone| zone.id == "Eastern Standard Time"));
+//!
+//!     // Act on a child organization: its own roles, then an invitation there.
+//!     let child = portal.child_ids()[0];
+//!     let scoped = client.organization(child);
+//!     let role = scoped.roles().find_by_name("Helpdesk").await?.expect("every child has it");
+//!     scoped.users().invite("jane.doe@example.com").user_role(&role).send().await?;
+//!
+//!     let pending = portal.pending_users(child);
+//!     assert!(pending.iter().any(|user| user.username == "jane.doe@example.com"));
+//!
+//!     // Or invite one person everywhere at once.
+//!     let report = client
+//!         .invite_across("sam.lee@example.com", "Helpdesk")
+//!         .organizations(portal.child_ids())
+//!         .concurrency(4)
+//!         .send()
+//!         .await?;
+//!     assert!(report.all_invited());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # What it covers
+//!
+//! | Call | API |
+//! |---|---|
+//! | `GET /portalapi/User/UserGetAllTimezones` | [`Users::timezones`] |
+//! | `POST /portalapi/User/UserInviteByUsername` | [`Users::invite`] → [`Invite`] |
+//! | `POST /portalapi/UserRoles/UserRolesGetByParameters` | [`Roles::list`] (`send` a page / `stream` all), [`Roles::find_by_name`] |
+//! | `POST /portalapi/Organization/OrganizationGetChildOrganizationsByParameters` | [`Organizations::children`] |
+//! | fan-out of the two above over many organizations | [`Client::invite_across`] → [`FanOutReport`] |
+//!
+//! - **Base URL and auth.** `https://portalapi.{instance}.threatlocker.com` from
+//!   [`ClientBuilder::instance`] (one DNS label, checked) or an explicit
+//!   [`ClientBuilder::base_url`]. The token goes out raw as `Authorization: <token>` (no
+//!   `Bearer`), in a header marked sensitive; an empty token or one containing whitespace
+//!   is refused by `build` with [`Error::Config`], which never quotes it.
+//! - **Managed organization.** A client-wide default
+//!   ([`ClientBuilder::managed_organization`]) and cheap scoped handles
+//!   ([`Client::organization`]); the `ManagedOrganizationId` header is sent only when one
+//!   is set. GUIDs are [`uuid::Uuid`]; text ids are accepted through [`IntoGuid`] and a
+//!   malformed one is [`Error::InvalidInput`] before anything is sent.
+//! - **Invitations** are checked before sending: `username` is an email address, `roles`
+//!   is not empty, and every role's `organizationId` is the organization the invitation
+//!   goes to (the portal only accepts that organization's roles); the error names the
+//!   offending `roles[i]`.
+//! - **Listings** send `pageNumber`/`pageSize` in the POST body and read totals from the
+//!   `pagination` response header. They stop at `currentPage >= totalPages`, on an empty
+//!   page or on a short page, and tolerate a missing header, an empty body and JSON
+//!   `null`. They are reads, so they are retried like GETs (idempotent operations);
+//!   invitations are retried only when the server certainly did not act.
+//! - **Errors.** 440 (`TOKEN_REVOKED`) and 401 become [`Error::Api`] whose message starts
+//!   with [`AUTH_HINT`] (the token is revoked, expired or belongs to another instance) and
+//!   carries the server's text (a 401 may also be a missing permission); see
+//!   [`is_auth_error`]. 417 and 500 bodies `{LoggerId, StatusCode, Message}` become
+//!   [`Error::Api`] with `message` = `Message` and the **`LoggerId` as the request id**
+//!   ([`Error::request_id`]).
+//! - **Sandbox.** `portal_sandbox::threatlocker` (feature `threatlocker`) simulates these
+//!   calls with an organization tree, per-organization roles, pending invitations and the
+//!   vendor's error bodies, for offline tests like the quickstart above.
+//! - **Models** are generated from `openapi.json` by `cargo xtask codegen`; unknown fields
+//!   are ignored (timezones keep them in `extra`).
+//!
+//! # Unverified vendor facts and the choices made
+//!
+//! ThreatLocker publishes request fields for these calls but no response bodies.
+//!
+//! - Timezone objects: only `id` is certain; `displayName` and the rest are optional.
+//! - Invitation response: undocumented; any 2xx is success and the body, if any, is kept
+//!   as JSON in [`Invitation::body`].
+//! - Role and organization objects: only `userRoleId` + `name` (roles) and
+//!   `organizationId` (organizations) are required; dates are read leniently
+//!   ([`Timestamp`]: RFC 3339, or without an offset taken as UTC).
+//! - List bodies are bare arrays with a `pagination` header (one live-verified client);
+//!   page sizes are limited to 1..=[`MAX_PAGE_SIZE`] as clients in the wild clamp.
+//! - `childOrganizations: true` (said by one client to be needed) is not sent.
+//! - Header names go out lower-case over HTTP/1.1 (`managedorganizationid`,
+//!   `authorization`); HTTP header names are case-insensitive and one public client sends
+//!   them that way.
+//! - The zero GUID as `ManagedOrganizationId` is taken to mean the token's own
+//!   organization; invitations sent that way can only be checked for roles all naming
+//!   one organization, since the client can not know the token's organization id.
+//! - `OverrideManagedOrganizationId` (a Swagger security scheme with no documented
+//!   meaning) is never sent; `usenewsearch` does not apply to these calls.
+//! - No rate limit is documented; a 429 with `Retry-After` is still honoured.
+//! - Role names are matched exactly first, then (if unique) ignoring ASCII case.
+//!
+//! # What the public API does not offer
+//!
+//! ThreatLocker documents only two `/portalapi/User/*` calls: `UserGetAllTimezones` and
+//! `UserInviteByUsername`. There is **no documented call to list users, get a user, update
+//! a user, suspend or disable a user, delete a user, resend or revoke an invitation, or
+//! change a user's roles**. This crate does not guess at undocumented endpoints; use the
+//! portal for those, or [`Client::http`] at your own risk.
+
+mod client;
+mod error;
+mod fanout;
+mod generated;
+mod organizations;
+mod paging;
+mod roles;
+mod timestamp;
+mod users;
+mod validate;
+
+pub use client::{Client, ClientBuilder, MANAGED_ORGANIZATION_HEADER};
+pub use error::{AUTH_HINT, PortalErrorDecoder, TOKEN_REVOKED_STATUS, is_auth_error};
+pub use fanout::{
+    DEFAULT_FAN_OUT_CONCURRENCY, FanOutInvite, FanOutReport, InviteOutcome,
+    MAX_FAN_OUT_CONCURRENCY, OrganizationInvite,
+};
+pub use generated::{
+    ChildOrganizationParameters, InviteRequest, InviteRole, Organization, OrganizationOrderBy,
+    PageParameters, PaginationHeader, PortalErrorBody, Timezone, TokenRevokedBody, UserRole,
+};
+pub use organizations::{ListChildren, Organizations};
+pub use paging::ListPage;
+pub use roles::{DEFAULT_PAGE_SIZE, ListRoles, ROLE_LOOKUP_PAGE_SIZE, Roles};
+pub use timestamp::Timestamp;
+pub use users::{Invitation, Invite, Users};
+pub use validate::{IntoGuid, MAX_PAGE_SIZE};
+
+pub use core_http::{Error, Result, RetryPolicy, SecretString};
+pub use uuid::Uuid;

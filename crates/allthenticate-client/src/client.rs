@@ -1,0 +1,417 @@
+//! The client, its builder, and the configurable wire choices.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use core_http::clock::Clock;
+use core_http::{
+    Authenticate, Error, ErrorDecoder, ErrorDetails, ExposeSecret, HeaderName, HttpClient, Method,
+    Operation, Response, Result, RetryPolicy, SecretString, SignableRequest, StatusCode,
+};
+use http::HeaderMap;
+
+use crate::invites::Invites;
+use crate::params::Params;
+use crate::users::Users;
+
+/// Where the API key goes. Allthenticate does not publish it; [`Bearer`](Self::Bearer)
+/// is the default. The key is a [`SecretString`] in every mode: headers carrying it are
+/// marked sensitive, and a query parameter is appended to the URL only (URLs are never
+/// logged or put into errors).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AuthPlacement {
+    /// `Authorization: Bearer <key>` (default).
+    #[default]
+    Bearer,
+    /// `Authorization: <key>`, no scheme.
+    RawAuthorization,
+    /// The key alone in the named header, e.g. `X-API-Key`.
+    Header(HeaderName),
+    /// The key as the named query parameter, e.g. `api_key`.
+    Query(String),
+}
+
+/// How `POST`/`PUT` parameters travel. `GET`/`DELETE` parameters always go in the query
+/// string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (default): every value a string, arrays as
+    /// compact JSON text, booleans `true`/`false`.
+    #[default]
+    Form,
+    /// An `application/json` object: integers and booleans as JSON values; arrays as
+    /// chosen by [`ArrayEncoding`].
+    Json,
+}
+
+/// How array parameters (`computer_usernames`, `smartcards`, `emails`, `groups`) are sent
+/// in [`BodyEncoding::Json`]. In the query string and form bodies they are always JSON
+/// text, the documentation's "serialized JSON array".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ArrayEncoding {
+    /// A JSON string holding the serialized array, the literal reading of the docs (default).
+    #[default]
+    JsonString,
+    /// A native JSON array.
+    Native,
+}
+
+/// The wire choices in force for one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wire {
+    pub(crate) body: BodyEncoding,
+    pub(crate) arrays: ArrayEncoding,
+}
+
+/// A client for one Allthenticate organization. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) http: HttpClient,
+    pub(crate) wire: Wire,
+    pub(crate) invite_method: Method,
+    pub(crate) auth: AuthPlacement,
+}
+
+impl Client {
+    /// Starts configuring a client; [`ClientBuilder::base_url`] and
+    /// [`ClientBuilder::api_key`] are required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The Users endpoints.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(self)
+    }
+
+    /// The Invites endpoints.
+    pub fn invites(&self) -> Invites<'_> {
+        Invites::new(self)
+    }
+
+    /// The underlying transport.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    /// Sends `params` for `operation`: in the query string for `GET`/`DELETE`, otherwise
+    /// in the body as configured.
+    pub(crate) async fn send(
+        &self,
+        operation: &'static Operation,
+        params: Params,
+    ) -> Result<Response> {
+        let mut request = self.http.request(operation);
+        if operation.method == Method::GET || operation.method == Method::DELETE {
+            for (name, value) in params.as_strings() {
+                request = request.query(name, value);
+            }
+        } else {
+            request = match self.wire.body {
+                BodyEncoding::Form => request.form(params.as_strings()),
+                BodyEncoding::Json => request.json(&params.as_json(self.wire.arrays)),
+            };
+        }
+        request.send().await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("http", &self.http)
+            .field("auth", &self.auth)
+            .field("wire", &self.wire)
+            .field("invite_method", &self.invite_method)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<SecretString>,
+    auth: AuthPlacement,
+    body: BodyEncoding,
+    arrays: ArrayEncoding,
+    invite_method: Method,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    clock: Option<Arc<dyn Clock>>,
+    allow_insecure_http: bool,
+    user_agent: Option<String>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            auth: AuthPlacement::default(),
+            body: BodyEncoding::default(),
+            arrays: ArrayEncoding::default(),
+            invite_method: Method::PUT,
+            timeout: None,
+            retry: None,
+            clock: None,
+            allow_insecure_http: false,
+            user_agent: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API root (required; Allthenticate publishes none). Endpoint names are joined
+    /// onto it, so a prefix such as `https://host/api` is kept. It must not carry a query
+    /// string or fragment.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The API key from Settings → API Keys (required).
+    #[must_use]
+    pub fn api_key(mut self, key: SecretString) -> Self {
+        self.api_key = Some(key);
+        self
+    }
+
+    /// Where the key goes (default [`AuthPlacement::Bearer`]).
+    #[must_use]
+    pub fn auth_placement(mut self, placement: AuthPlacement) -> Self {
+        self.auth = placement;
+        self
+    }
+
+    /// How `POST`/`PUT` parameters travel (default [`BodyEncoding::Form`]).
+    #[must_use]
+    pub fn body_encoding(mut self, encoding: BodyEncoding) -> Self {
+        self.body = encoding;
+        self
+    }
+
+    /// How arrays travel in JSON bodies (default [`ArrayEncoding::JsonString`]).
+    #[must_use]
+    pub fn array_encoding(mut self, encoding: ArrayEncoding) -> Self {
+        self.arrays = encoding;
+        self
+    }
+
+    /// The verb that invites users on `/invites` (default `PUT`, as the Invites reference
+    /// says; the Quickstart says `POST`). Only `PUT` and `POST` are accepted.
+    #[must_use]
+    pub fn invite_method(mut self, method: Method) -> Self {
+        self.invite_method = method;
+        self
+    }
+
+    /// Whole-request timeout (default: core-http's 30 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default: core-http's).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The clock for retries (tests inject `core_http::clock::ManualClock`).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Allows plain `http://` to a non-loopback host (the key then travels in clear text).
+    #[must_use]
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The `User-Agent` header.
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent.
+    ///
+    /// A missing base URL or key is [`Error::Config`]; a base URL with a query string or
+    /// fragment is [`Error::InvalidInput`] for `base_url` (checked here, before
+    /// core-http's own check, which would report it as `Config`).
+    pub fn build(self) -> Result<Client> {
+        let base_url = self.base_url.ok_or_else(|| {
+            Error::config("base_url", "required: Allthenticate publishes no API host")
+        })?;
+        if base_url.contains('?') || base_url.contains('#') {
+            return Err(Error::invalid_input(
+                "base_url",
+                "must not contain a query string or fragment",
+            ));
+        }
+        let key = self
+            .api_key
+            .ok_or_else(|| Error::config("api_key", "required"))?;
+        if key.expose_secret().trim().is_empty() {
+            return Err(Error::config("api_key", "must not be empty"));
+        }
+        match &self.auth {
+            AuthPlacement::Query(name) if name.trim().is_empty() => {
+                return Err(Error::config(
+                    "auth_placement",
+                    "the query parameter name is empty",
+                ));
+            }
+            _ => {}
+        }
+        if self.invite_method != Method::PUT && self.invite_method != Method::POST {
+            return Err(Error::config("invite_method", "must be PUT or POST"));
+        }
+        let mut http = HttpClient::builder(base_url)
+            .vendor("allthenticate")
+            .auth(ApiKeyAuth {
+                key,
+                placement: self.auth.clone(),
+            })
+            .error_decoder(AllthenticateErrorDecoder)
+            .rate_limit_headers(None)
+            .allow_insecure_http(self.allow_insecure_http)
+            .user_agent(self.user_agent.unwrap_or_else(|| {
+                concat!("allthenticate-client/", env!("CARGO_PKG_VERSION")).to_owned()
+            }));
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        if let Some(retry) = self.retry {
+            http = http.retry_policy(retry);
+        }
+        if let Some(clock) = self.clock {
+            http = http.clock(clock);
+        }
+        Ok(Client {
+            http: http.build()?,
+            wire: Wire {
+                body: self.body,
+                arrays: self.arrays,
+            },
+            invite_method: self.invite_method,
+            auth: self.auth,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("auth", &self.auth)
+            .field("body", &self.body)
+            .field("arrays", &self.arrays)
+            .field("invite_method", &self.invite_method)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Attaches the API key where [`AuthPlacement`] says.
+struct ApiKeyAuth {
+    key: SecretString,
+    placement: AuthPlacement,
+}
+
+impl fmt::Debug for ApiKeyAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeyAuth")
+            .field("placement", &self.placement)
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl Authenticate for ApiKeyAuth {
+    fn authenticate(&self, request: &mut SignableRequest<'_>) -> Result<()> {
+        match &self.placement {
+            AuthPlacement::Bearer => request.set_secret_header(
+                http_authorization(),
+                &SecretString::from(format!("Bearer {}", self.key.expose_secret())),
+            ),
+            AuthPlacement::RawAuthorization => {
+                request.set_secret_header(http_authorization(), &self.key)
+            }
+            AuthPlacement::Header(name) => request.set_secret_header(name.clone(), &self.key),
+            AuthPlacement::Query(name) => {
+                request.append_secret_query(name.clone(), self.key.clone());
+                Ok(())
+            }
+        }
+    }
+}
+
+fn http_authorization() -> HeaderName {
+    HeaderName::from_static("authorization")
+}
+
+/// Reads Allthenticate's `{"error": "..."}` bodies (anything else keeps the raw body in
+/// the error's snippet).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllthenticateErrorDecoder;
+
+impl ErrorDecoder for AllthenticateErrorDecoder {
+    fn decode(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
+        let message = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|value| {
+                ["error", "message"]
+                    .iter()
+                    .find_map(|key| match value.get(key)? {
+                        serde_json::Value::String(text) => Some(text.clone()),
+                        serde_json::Value::Null => None,
+                        other => Some(other.to_string()),
+                    })
+            });
+        ErrorDetails {
+            code: None,
+            message,
+            request_id: None,
+        }
+    }
+}
+
+/// What a successful mutation said. Success is decided by the status alone; the body's
+/// `{"success": "..."}` message is kept when there is one (an empty or non-JSON body is
+/// fine).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Ack {
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The `success` message, when the body had one.
+    pub message: Option<String>,
+}
+
+impl Ack {
+    pub(crate) fn from_response(response: &Response) -> Self {
+        let message = serde_json::from_slice::<serde_json::Value>(response.body())
+            .ok()
+            .and_then(|value| {
+                value
+                    .get("success")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            });
+        Self {
+            status: response.status().as_u16(),
+            message,
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! A canary API key never shows up in `Debug`, `Display` or TRACE-level logs, in any auth
+//! placement, across successful and failed requests.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use allthenticate_client::{AuthPlacement, Client, EmailId, SecretString};
+use portal_sandbox::Sandbox;
+use portal_sandbox::allthenticate::Allthenticate;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+const CANARY: &str = "canary-5e1f0a77";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(
+        !text.contains(CANARY),
+        "the canary leaked into {what}: {text}"
+    );
+}
+
+#[tokio::test]
+async fn the_canary_never_leaks() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = Allthenticate::builder().seed(1).api_key(CANARY).build();
+    let sandbox = Sandbox::builder()
+        .router(sim.router())
+        .start()
+        .await
+        .unwrap();
+    let mut texts = Vec::new();
+    for placement in [
+        AuthPlacement::Bearer,
+        AuthPlacement::RawAuthorization,
+        AuthPlacement::Header(http::HeaderName::from_static("x-api-key")),
+        AuthPlacement::Query("api_key".into()),
+    ] {
+        let builder = Client::builder()
+            .base_url(sandbox.base_url())
+            .api_key(SecretString::from(CANARY))
+            .auth_placement(placement.clone());
+        texts.push(format!("{builder:?} {builder:#?}"));
+        let client = builder.build().unwrap();
+        texts.push(format!("{client:?} {client:#?}"));
+        let users = client.users().list().send().await.unwrap();
+        assert!(
+            !users.is_empty(),
+            "{placement:?}: the key was really accepted"
+        );
+        texts.push(format!("{users:?}"));
+        let error = client.users().get(EmailId::new(1)).await.unwrap_err();
+        texts.push(format!("{error} {error:?}"));
+        let ack = client
+            .users()
+            .set_computer_usernames(users[0].email_id, ["x"])
+            .await
+            .unwrap();
+        texts.push(format!("{ack:?}"));
+    }
+    // A refused connection with the key in the query string: the URL must not surface.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let offline = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key(SecretString::from(CANARY))
+        .auth_placement(AuthPlacement::Query("api_key".into()))
+        .retry_policy(core_http::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = offline.invites().list().await.unwrap_err();
+    let mut chain = format!("{error} {error:?}");
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        write!(chain, " {cause} {cause:?}").unwrap();
+        source = cause.source();
+    }
+    texts.push(chain);
+    // The journal's Debug redacts too.
+    texts.push(format!("{:?}", sandbox.journal().entries()));
+
+    for text in &texts {
+        assert_clean("Debug/Display output", text);
+    }
+    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(logs.contains("portal.request"), "spans were captured");
+    assert_clean("the TRACE logs", &logs);
+    // The key did travel: the journal holds it exactly as received.
+    let entries = sandbox.journal().entries();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.query.as_deref().is_some_and(|q| q.contains(CANARY)))
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.header("x-api-key") == Some(CANARY))
+    );
+}

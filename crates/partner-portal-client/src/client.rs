@@ -1,0 +1,298 @@
+//! The client, its builder and the reader of Whaly error bodies.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use core_http::{
+    BearerAuth, Clock, ErrorDecoder, ErrorDetails, ExposeSecret, HttpClient, RateLimitHeaders,
+    RateLimitScope, ResetHeader, RetryPolicy, SecretString, StatusCode,
+};
+use http::HeaderMap;
+
+use crate::portal::PortalHandle;
+use crate::roles::Roles;
+use crate::user_attributes::UserAttributes;
+use crate::{Error, Result};
+
+/// The base URL used unless another is configured.
+///
+/// **Unverified**: Whaly documents no host. `https://api.whaly.io` comes from the test
+/// fixtures of Whaly's public `connector-sdk`; organisations may have their own host
+/// (`https://<org>.my.whaly.io` is suggested there too). Set the URL shown on your
+/// portal's "API Endpoint" page with [`ClientBuilder::base_url`].
+pub const DEFAULT_BASE_URL: &str = "https://api.whaly.io";
+
+/// Items per page requested by streams unless configured otherwise.
+///
+/// Whaly documents no default, minimum or maximum for `limit`; the client sends the
+/// number as is and follows the cursor whatever page size the server returns.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// A Whaly API client: partner-portal users, roles and user attributes.
+///
+/// Cheap to clone; clones share connections and the rate-limit pacer.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) http: HttpClient,
+    pub(crate) page_size: u32,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A handle on one partner portal (its id comes from the Whaly UI).
+    ///
+    /// The id is checked when a request is made: an empty id or one containing `/` is
+    /// [`Error::InvalidInput`] and nothing is sent.
+    pub fn portal(&self, portal_id: impl Into<String>) -> PortalHandle {
+        PortalHandle::new(self.clone(), portal_id.into())
+    }
+
+    /// The organisation's roles.
+    pub fn roles(&self) -> Roles {
+        Roles::new(self.clone())
+    }
+
+    /// The organisation's user attributes.
+    pub fn user_attributes(&self) -> UserAttributes {
+        UserAttributes::new(self.clone())
+    }
+
+    /// The underlying transport, for calls this crate does not wrap.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("http", &self.http)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Option<SecretString>,
+    clock: Option<Arc<dyn Clock>>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    page_size: u32,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_key: None,
+            clock: None,
+            retry: None,
+            timeout: None,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API base URL (default [`DEFAULT_BASE_URL`], unverified), without `/v1`.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// The Service Account key, `sk:…`, sent as `Authorization: Bearer sk:…`.
+    ///
+    /// A key not starting with `sk:` is still used, with a warning (that never shows the
+    /// key) when the client is built.
+    #[must_use]
+    pub fn api_key(mut self, key: SecretString) -> Self {
+        self.api_key = Some(key);
+        self
+    }
+
+    /// The clock for retries and pacing; tests inject `core_http::clock::ManualClock`.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// When to retry (default: core-http's, which honours `Retry-After` on 429).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Whole-request timeout (default 30 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Items per page for streams (default [`DEFAULT_PAGE_SIZE`]); 0 is refused by
+    /// [`build`](Self::build).
+    #[must_use]
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let key = self
+            .api_key
+            .ok_or_else(|| Error::config("api_key", "a Service Account key is required"))?;
+        let exposed = key.expose_secret();
+        if exposed.trim().is_empty() {
+            return Err(Error::config("api_key", "must not be empty"));
+        }
+        if !exposed.starts_with("sk:") {
+            tracing::warn!(
+                "the Whaly API key does not start with `sk:` as Service Account keys do; using it anyway"
+            );
+        }
+        if self.page_size == 0 {
+            return Err(Error::config("page_size", "must be at least 1"));
+        }
+        let mut http = HttpClient::builder(self.base_url)
+            .vendor("whaly")
+            .user_agent(concat!("partner-portal-client/", env!("CARGO_PKG_VERSION")))
+            .auth(BearerAuth::new(&key))
+            .error_decoder(WhalyErrorDecoder)
+            .rate_limit_headers(Some(RateLimitHeaders::new(
+                "x-ratelimit-limit",
+                "x-ratelimit-remaining",
+                "x-ratelimit-reset",
+                ResetHeader::SecondsUntilReset,
+            )))
+            .rate_limit_scope(RateLimitScope::Client);
+        if let Some(clock) = self.clock {
+            http = http.clock(clock);
+        }
+        if let Some(retry) = self.retry {
+            http = http.retry_policy(retry);
+        }
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        Ok(Client {
+            http: http.build()?,
+            page_size: self.page_size,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("page_size", &self.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads Whaly error bodies leniently.
+///
+/// The documented shape is `{"status_code", "message", "request_id"}`; NestJS's default
+/// `{"statusCode", "message", "error"}` (with `message` possibly an array of strings) is
+/// read too. A body that is not JSON yields nothing, and the HTTP status stands.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WhalyErrorDecoder;
+
+impl ErrorDecoder for WhalyErrorDecoder {
+    fn decode(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
+        let Ok(serde_json::Value::Object(body)) = serde_json::from_slice(body) else {
+            return ErrorDetails::default();
+        };
+        let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
+        let message = match body.get("message") {
+            Some(serde_json::Value::String(message)) => Some(message.clone()),
+            Some(serde_json::Value::Array(parts)) => {
+                let parts: Vec<&str> = parts.iter().filter_map(serde_json::Value::as_str).collect();
+                (!parts.is_empty()).then(|| parts.join("; "))
+            }
+            _ => None,
+        }
+        .or_else(|| text("error").map(str::to_owned));
+        ErrorDetails {
+            code: text("error")
+                .filter(|error| message.as_deref() != Some(*error))
+                .map(str::to_owned),
+            message,
+            request_id: text("request_id")
+                .or_else(|| text("requestId"))
+                .map(str::to_owned),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(body: &str) -> ErrorDetails {
+        WhalyErrorDecoder.decode(StatusCode::BAD_REQUEST, &HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn reads_the_documented_shape() {
+        let details = decode(
+            r#"{"status_code":404,"message":"Not Found","request_id":"20256c3e71efa5aa267df84eb9c129e5"}"#,
+        );
+        assert_eq!(details.message.as_deref(), Some("Not Found"));
+        assert_eq!(
+            details.request_id.as_deref(),
+            Some("20256c3e71efa5aa267df84eb9c129e5")
+        );
+        assert_eq!(details.code, None);
+    }
+
+    #[test]
+    fn reads_the_nestjs_shape_with_an_array_message() {
+        let details = decode(
+            r#"{"statusCode":400,"message":["email must be an email","roles should not be empty"],"error":"Bad Request"}"#,
+        );
+        assert_eq!(
+            details.message.as_deref(),
+            Some("email must be an email; roles should not be empty")
+        );
+        assert_eq!(details.code.as_deref(), Some("Bad Request"));
+        assert_eq!(details.request_id, None);
+    }
+
+    #[test]
+    fn tolerates_non_json() {
+        assert_eq!(decode("<html>502</html>"), ErrorDetails::default());
+        assert_eq!(decode("[1,2]"), ErrorDetails::default());
+    }
+
+    #[test]
+    fn builder_requires_a_key_and_a_page_size() {
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::Config { field, .. }) if field == "api_key"
+        ));
+        assert!(matches!(
+            Client::builder().api_key(SecretString::from("sk:x")).page_size(0).build(),
+            Err(Error::Config { field, .. }) if field == "page_size"
+        ));
+        let client = Client::builder()
+            .api_key(SecretString::from("sk:x"))
+            .build()
+            .unwrap();
+        assert_eq!(client.http().base_url().as_str(), "https://api.whaly.io/");
+    }
+}

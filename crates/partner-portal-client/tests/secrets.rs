@@ -1,0 +1,150 @@
+//! Canary secrets (the API key and a user's password) never appear in `Debug`,
+//! `Display` or TRACE-level logs, across successful, retried and failed requests.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use core_http::clock::ManualClock;
+use core_http::{Clock, Method};
+use futures_util::TryStreamExt;
+use partner_portal_client::{Client, NewUser, SecretString};
+use portal_sandbox::partner_portal::PartnerPortalSim;
+use portal_sandbox::{Fault, Sandbox};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+const KEY: &str = "sk:canary-5f1e2d";
+const KEY_WITHOUT_PREFIX: &str = "canary-nosk-77aa";
+const PASSWORD: &str = "canary-pw-91c4";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for canary in ["canary-5f1e2d", "canary-nosk-77aa", "canary-pw-91c4"] {
+        assert!(
+            !text.contains(canary),
+            "{canary} leaked into {what}: {text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn canaries_stay_out_of_debug_errors_and_trace_logs() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600));
+    let sim_clock = clock.clone();
+    let sim = PartnerPortalSim::builder()
+        .seed(1)
+        .users(3)
+        .api_key(KEY)
+        .time_source(move || sim_clock.now())
+        .build();
+    let sandbox = Sandbox::builder()
+        .router(sim.router())
+        .start()
+        .await
+        .unwrap();
+    let builder = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(SecretString::from(KEY))
+        .clock(Arc::new(clock.clone()));
+    assert_clean("the builder's Debug", &format!("{builder:?}"));
+    let client = builder.build().unwrap();
+    assert_clean("the client's Debug", &format!("{client:?}"));
+    let portal = client.portal(sim.portal_id());
+    assert_clean("the portal handle's Debug", &format!("{portal:?}"));
+
+    // Success, with the password sent on the wire.
+    let new = NewUser::new("Ada", "Moreau", "ada@acme.example")
+        .role_named("Viewer")
+        .password(SecretString::from(PASSWORD));
+    assert_clean("NewUser's Debug", &format!("{new:?}"));
+    let created = portal.create_user(&new).await.unwrap();
+    assert_clean("the created user", &format!("{created:?}"));
+    let posted = sandbox.journal().matching(
+        &Method::POST,
+        &format!("/v1/partner-portals/{}/users", sim.portal_id()),
+    );
+    assert!(
+        posted[0].body_text().unwrap().contains(PASSWORD),
+        "the password was sent"
+    );
+    assert_eq!(
+        posted[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    // A retried 503, then a failed create (duplicate) and its error.
+    sandbox.faults().inject(
+        Fault::status(503)
+            .retry_after(1)
+            .on_method(Method::GET)
+            .times(1),
+    );
+    let users: Vec<_> = portal.list_users().stream().try_collect().await.unwrap();
+    assert_eq!(users.len(), 4);
+    let error = portal.create_user(&new).await.unwrap_err();
+    assert_clean("an API error", &format!("{error} {error:?}"));
+
+    // A key without the `sk:` prefix is used, with a warning that does not show it.
+    let odd = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(SecretString::from(KEY_WITHOUT_PREFIX))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    let error = odd.roles().list().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_clean("a 401 error", &format!("{error} {error:?}"));
+    assert_eq!(
+        sandbox.journal().last().unwrap().header("authorization"),
+        Some(format!("Bearer {KEY_WITHOUT_PREFIX}").as_str())
+    );
+
+    let logs = captured.text();
+    assert!(
+        logs.contains("WARN") && logs.contains("does not start with `sk:`"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("portal_users.create"),
+        "the spans were captured: {logs}"
+    );
+    assert!(logs.contains("retrying"), "the retry was logged: {logs}");
+    assert_clean("TRACE logs", &logs);
+}

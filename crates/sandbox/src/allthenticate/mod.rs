@@ -1,0 +1,361 @@
+//! The Allthenticate organization API simulator (feature `allthenticate`).
+//!
+//! A stateful, independent implementation of the vendor side of the Users and Invites
+//! endpoints described in `shared/vendors/allthenticate.md` (it shares no types with
+//! `allthenticate-client`). Serve it with [`Sandbox::builder`](crate::Sandbox::builder):
+//!
+//! ```
+//! use portal_sandbox::Sandbox;
+//! use portal_sandbox::allthenticate::Allthenticate;
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> std::io::Result<()> {
+//!     let sim = Allthenticate::builder().seed(7).users(10).guests(2).build();
+//!     let sandbox = Sandbox::builder().router(sim.router()).start().await?;
+//!     assert_eq!(sim.members().len(), 12);
+//!     assert!(!sim.api_key().is_empty());
+//!     assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Routes
+//!
+//! `GET /multipleusers`, `GET`/`DELETE /user`, `POST /modifyallusernames`,
+//! `POST /modifyrank`, `GET`/`POST /modifysmartcard`, `POST /promoteguest`,
+//! `POST /togglesuspension`, `GET`/`POST`/`PUT /invites`.
+//!
+//! # Wire behaviour (the vendor publishes none of this; these are the simulator's rules)
+//!
+//! - **Parameters** are read from the query string, an
+//!   `application/x-www-form-urlencoded` body or a JSON object body (a body value wins
+//!   over a query value of the same name). Array parameters may be a JSON-encoded string
+//!   or a native JSON array; booleans may be `true/false/1/0/yes/no` in any case (or JSON
+//!   booleans); integer ids may be JSON numbers or strings.
+//! - **The API key** is accepted, in [`AuthMode::Any`] (default), as
+//!   `Authorization: Bearer <key>`, `Authorization: <key>`, any other header whose value
+//!   is the key, or any query parameter whose value is the key. The strict modes accept
+//!   only one place. Missing or wrong key: `401 {"error": ...}`.
+//! - **Errors** are `{"error": "<message>"}` with 400 (bad input, unknown ids), 401 (key)
+//!   or 405 (method).
+//! - `GET /multipleusers` without `user_tag` returns the `USER` members only, with
+//!   `user_tag=GUEST` the guests only; with `email=true` the name reads
+//!   `"<first> <last> (<email>)"`.
+//!
+//! # Documented effects
+//!
+//! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given)
+//!   removes the member from the organization and from every group, deletes the policies
+//!   assigned only to them and takes them out of shared ones; the account stays (see
+//!   [`Allthenticate::outside_accounts`]). Given the email of a pending invite, it cancels
+//!   the invite.
+//! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list. Smart card
+//!   numbers must be digit strings; unless `allow_duplicates` is true, a list that repeats a
+//!   number or uses one held by another member is refused with 400.
+//! - `/modifyrank` takes the target's `user_id` as `admin_user_id`; only a caller of rank
+//!   `SUPER` ([`AllthenticateBuilder::caller_rank`]) may grant `ADMIN` or `SUPER`.
+//! - `/promoteguest` takes an `email_id` (optionally also a `user_id`, see
+//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a guest.
+//! - `/togglesuspension` flips the suspension; the state shows in `ad_status`
+//!   (`ACTIVE`/`SUSPENDED`) unless [`AllthenticateBuilder::suspension_in_ad_status`] is
+//!   off. Members whose email is not confirmed get 400. The body is
+//!   `{"success": ...}`, or empty with [`AllthenticateBuilder::empty_toggle_response`].
+//! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
+//!   has it) adds known accounts at once and records invites for new addresses;
+//!   `POST /invites` with `email` resends a pending invite.
+
+mod http_api;
+mod state;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use state::{Account, Group, Member, PendingInvite, Policy, SmartCard};
+
+use state::State;
+
+/// Where the simulator accepts the API key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AuthMode {
+    /// Anywhere: bearer, raw `Authorization`, any header or any query parameter (default).
+    #[default]
+    Any,
+    /// Only `Authorization: Bearer <key>`.
+    Bearer,
+    /// Only `Authorization: <key>`.
+    RawAuthorization,
+    /// Only this header (case-insensitive name).
+    Header(String),
+    /// Only this query parameter.
+    Query(String),
+}
+
+/// Fixed settings of one simulator.
+#[derive(Debug)]
+struct Config {
+    api_key: String,
+    auth_mode: AuthMode,
+    caller_rank: String,
+    promote_accepts_user_id: bool,
+    suspension_in_ad_status: bool,
+    empty_toggle_response: bool,
+    now: SystemTime,
+}
+
+/// A simulated Allthenticate organization. Cheap to clone; clones share the state.
+#[derive(Debug, Clone)]
+pub struct Allthenticate {
+    config: Arc<Config>,
+    state: Arc<Mutex<State>>,
+}
+
+/// Configures an [`Allthenticate`] simulator.
+#[derive(Debug, Clone)]
+pub struct AllthenticateBuilder {
+    seed: u64,
+    users: usize,
+    guests: usize,
+    outside_accounts: usize,
+    pending_invites: usize,
+    now: SystemTime,
+    api_key: Option<String>,
+    auth_mode: AuthMode,
+    caller_rank: String,
+    promote_accepts_user_id: bool,
+    suspension_in_ad_status: bool,
+    empty_toggle_response: bool,
+}
+
+/// 2026-01-01 00:00:00 UTC, the default "now" of generated data.
+pub const DEFAULT_NOW_UNIX: u64 = 1_767_225_600;
+
+impl Default for AllthenticateBuilder {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            users: 20,
+            guests: 3,
+            outside_accounts: 5,
+            pending_invites: 2,
+            now: UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_UNIX),
+            api_key: None,
+            auth_mode: AuthMode::Any,
+            caller_rank: "SUPER".to_owned(),
+            promote_accepts_user_id: false,
+            suspension_in_ad_status: true,
+            empty_toggle_response: false,
+        }
+    }
+}
+
+impl AllthenticateBuilder {
+    /// Seed of the generated data (default 0).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Number of regular (`USER`) members (default 20).
+    #[must_use]
+    pub fn users(mut self, count: usize) -> Self {
+        self.users = count;
+        self
+    }
+
+    /// Number of `GUEST` members (default 3).
+    #[must_use]
+    pub fn guests(mut self, count: usize) -> Self {
+        self.guests = count;
+        self
+    }
+
+    /// Number of Allthenticate accounts outside the organization, which an invite adds
+    /// at once (default 5).
+    #[must_use]
+    pub fn outside_accounts(mut self, count: usize) -> Self {
+        self.outside_accounts = count;
+        self
+    }
+
+    /// Number of pending invites at start (default 2).
+    #[must_use]
+    pub fn pending_invites(mut self, count: usize) -> Self {
+        self.pending_invites = count;
+        self
+    }
+
+    /// The "now" that generated timestamps are spread before (default 2026-01-01 UTC).
+    #[must_use]
+    pub fn now(mut self, now: SystemTime) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// The accepted API key (default derived from the seed: `at-sandbox-<seed hex>`).
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Where the key is accepted (default [`AuthMode::Any`]).
+    #[must_use]
+    pub fn auth_mode(mut self, mode: AuthMode) -> Self {
+        self.auth_mode = mode;
+        self
+    }
+
+    /// The rank of the API key's owner (default `SUPER`); only `SUPER` may grant
+    /// `ADMIN` or `SUPER`.
+    #[must_use]
+    pub fn caller_rank(mut self, rank: impl Into<String>) -> Self {
+        self.caller_rank = rank.into();
+        self
+    }
+
+    /// Lets `/promoteguest` fall back to a `user_id` lookup when no member has the given
+    /// `email_id` (default off: the wire name `email_id` is taken literally).
+    #[must_use]
+    pub fn promote_accepts_user_id(mut self, yes: bool) -> Self {
+        self.promote_accepts_user_id = yes;
+        self
+    }
+
+    /// Shows suspension in `ad_status` (`ACTIVE`/`SUSPENDED`, default on). Off: the state
+    /// is kept but not visible in listings.
+    #[must_use]
+    pub fn suspension_in_ad_status(mut self, yes: bool) -> Self {
+        self.suspension_in_ad_status = yes;
+        self
+    }
+
+    /// Answers `/togglesuspension` with `200` and an empty body, as the vendor's empty
+    /// "Returns" section allows (default off: `{"success": ...}`).
+    #[must_use]
+    pub fn empty_toggle_response(mut self, yes: bool) -> Self {
+        self.empty_toggle_response = yes;
+        self
+    }
+
+    /// Generates the organization.
+    pub fn build(self) -> Allthenticate {
+        let state = State::generate(
+            self.seed,
+            self.now,
+            self.users,
+            self.guests,
+            self.outside_accounts,
+            self.pending_invites,
+        );
+        Allthenticate {
+            config: Arc::new(Config {
+                api_key: self
+                    .api_key
+                    .unwrap_or_else(|| format!("at-sandbox-{:016x}", self.seed)),
+                auth_mode: self.auth_mode,
+                caller_rank: self.caller_rank,
+                promote_accepts_user_id: self.promote_accepts_user_id,
+                suspension_in_ad_status: self.suspension_in_ad_status,
+                empty_toggle_response: self.empty_toggle_response,
+                now: self.now,
+            }),
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+}
+
+impl Allthenticate {
+    /// A builder with the defaults.
+    pub fn builder() -> AllthenticateBuilder {
+        AllthenticateBuilder::default()
+    }
+
+    /// The routes, to pass to [`SandboxBuilder::router`](crate::SandboxBuilder::router).
+    pub fn router(&self) -> axum::Router {
+        http_api::router(self.clone())
+    }
+
+    /// The API key the simulator accepts.
+    pub fn api_key(&self) -> &str {
+        &self.config.api_key
+    }
+
+    /// Where the key is accepted.
+    pub fn auth_mode(&self) -> &AuthMode {
+        &self.config.auth_mode
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Every member (users and guests), by `email_id`.
+    pub fn members(&self) -> Vec<Member> {
+        self.lock().members.values().cloned().collect()
+    }
+
+    /// The member with this `email_id`.
+    pub fn member(&self, email_id: u64) -> Option<Member> {
+        self.lock().members.get(&email_id).cloned()
+    }
+
+    /// The member with this email (case-insensitive).
+    pub fn member_by_email(&self, email: &str) -> Option<Member> {
+        self.lock().member_by_email(email).cloned()
+    }
+
+    /// The policy names a member is in.
+    pub fn policies_of(&self, email_id: u64) -> Vec<String> {
+        self.lock().policies_of(email_id)
+    }
+
+    /// Every policy.
+    pub fn policies(&self) -> Vec<Policy> {
+        self.lock().policies.clone()
+    }
+
+    /// Every user group.
+    pub fn groups(&self) -> Vec<Group> {
+        self.lock().groups.clone()
+    }
+
+    /// The `email_id`s of the members of the group `name`.
+    pub fn group_members(&self, name: &str) -> Vec<u64> {
+        self.lock()
+            .members
+            .values()
+            .filter(|member| member.groups.iter().any(|group| group == name))
+            .map(|member| member.email_id)
+            .collect()
+    }
+
+    /// Pending invites.
+    pub fn pending_invites(&self) -> Vec<PendingInvite> {
+        self.lock().invites.clone()
+    }
+
+    /// Allthenticate accounts that are not members (deleted members end up here).
+    pub fn outside_accounts(&self) -> Vec<Account> {
+        self.lock().accounts.clone()
+    }
+
+    /// Addresses an invitation email was sent to, in order.
+    pub fn sent_emails(&self) -> Vec<String> {
+        self.lock().sent_emails.clone()
+    }
+
+    /// Adds (or replaces) a policy with these members, for test setups.
+    pub fn add_policy(&self, name: impl Into<String>, email_ids: &[u64]) {
+        let name = name.into();
+        let mut state = self.lock();
+        state.policies.retain(|policy| policy.name != name);
+        state.policies.push(Policy {
+            name,
+            members: email_ids.to_vec(),
+        });
+    }
+}

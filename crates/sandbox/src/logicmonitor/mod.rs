@@ -1,0 +1,1 @@
+//! The LogicMonitor REST API v3 simulator.

@@ -1,0 +1,1001 @@
+//! The ThreatLocker portal API simulator.
+//!
+//! An organization tree (a parent with many children), roles per organization, users
+//! and pending invitations, and a fixed list of real Windows timezone ids, behind the
+//! four calls ThreatLocker documents for users:
+//!
+//! - `GET /portalapi/User/UserGetAllTimezones`
+//! - `POST /portalapi/User/UserInviteByUsername`
+//! - `POST /portalapi/UserRoles/UserRolesGetByParameters`
+//! - `POST /portalapi/Organization/OrganizationGetChildOrganizationsByParameters`
+//!
+//! Behaviour, following `shared/vendors/threatlocker.md` (choices for undocumented cases
+//! in brackets):
+//!
+//! - Paths are matched without regard to case (`/portalapi/`, `/portalAPI/`, ...), and so
+//!   are header names (HTTP). Wrong method on a known path: 405. Unknown path: 404.
+//! - `Authorization: <token>` raw. A missing or unknown token (also `Bearer <token>`)
+//!   gets **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}`.
+//! - `ManagedOrganizationId` (or, failing that, `OverrideManagedOrganizationId`) selects
+//!   the organization; absent or the zero GUID means the token's own organization.
+//!   [An organization the token can not manage, or an unknown one: 401. A malformed
+//!   GUID: 500.]
+//! - Invitations need the Assign Roles permission (else 401 `Missing the 'Assign Roles'
+//!   permission`). A malformed email, a missing or empty role list, a role of another
+//!   organization or an unknown role, and an email already present in the organization
+//!   each get **417** `{LoggerId, StatusCode, Message}`. A success creates a pending user
+//!   holding only the email and answers 200 `{userId, username, organizationId}`.
+//! - Lists are bare arrays sorted by name, paged by `pageNumber`/`pageSize` in the body,
+//!   with a `pagination` header `{"currentPage","itemsPerPage","totalItems","totalPages"}`.
+//!   [Missing or non-positive paging fields: 417.] An empty page is `[]`, or `null` or an
+//!   empty body with [`ThreatLockerBuilder::empty_list`].
+//! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`.
+//!
+//! ```
+//! use portal_sandbox::Sandbox;
+//! use portal_sandbox::threatlocker::ThreatLocker;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let portal = ThreatLocker::builder().seed(1).children(500).children_lacking_role("Helpdesk", 20).build();
+//! assert_eq!(portal.child_ids().len(), 500);
+//! assert_eq!(portal.children_lacking("Helpdesk").len(), 20);
+//! let sandbox = Sandbox::builder().router(portal.router()).start().await?;
+//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//! # Ok(()) }
+//! ```
+
+mod timezones;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State as AxumState};
+use axum::routing::any;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::names::LAST_NAMES;
+use crate::people::People;
+
+/// The status ThreatLocker answers for a bad token.
+pub const TOKEN_REVOKED_STATUS: u16 = 440;
+
+/// The role names every organization gets unless configured otherwise.
+pub const DEFAULT_ROLE_NAMES: &[&str] =
+    &["Full Admin", "Helpdesk", "Read Only", "Approver", "Billing"];
+
+/// 2026-01-01T00:00:00Z, the default "now" of generated data.
+const DEFAULT_NOW_SECS: u64 = 1_767_225_600;
+
+const ORG_KINDS: &[&str] = &[
+    "Dental",
+    "Law Group",
+    "Logistics",
+    "Family Medicine",
+    "Builders",
+    "Accounting",
+    "Veterinary Clinic",
+    "Realty",
+    "Manufacturing",
+    "Insurance",
+    "Engineering",
+    "Pharmacy",
+];
+
+/// How an empty list page is answered (the reference says clients see all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmptyList {
+    /// `[]` (the default).
+    #[default]
+    Array,
+    /// `null`.
+    Null,
+    /// An empty body.
+    EmptyBody,
+}
+
+/// An organization of the simulated tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SimOrganization {
+    /// Its id.
+    pub id: Uuid,
+    /// RMM identifier (`name`).
+    pub name: String,
+    /// Name shown in the portal (`displayName`).
+    pub display_name: String,
+    /// The parent, `None` for the top organization.
+    pub parent_id: Option<Uuid>,
+    /// Creation time, RFC 3339.
+    pub date_added: String,
+    /// Computers in it.
+    pub computer_count: u32,
+}
+
+/// A role of one organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SimRole {
+    /// Its id (`userRoleId`).
+    pub id: Uuid,
+    /// The organization defining it.
+    pub organization_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Creation time, RFC 3339.
+    pub date_created: String,
+}
+
+/// A portal user of one organization: active, or pending after an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SimUser {
+    /// Its id.
+    pub id: Uuid,
+    /// The organization it belongs to.
+    pub organization_id: Uuid,
+    /// The email address.
+    pub username: String,
+    /// Given name; `None` while pending (an invited user holds only the email).
+    pub first_name: Option<String>,
+    /// Family name; `None` while pending.
+    pub last_name: Option<String>,
+    /// Whether the invitation is not accepted yet.
+    pub pending: bool,
+    /// The roles given.
+    pub role_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    organization_id: Uuid,
+    can_assign_roles: bool,
+}
+
+struct State {
+    parent: Uuid,
+    organizations: Vec<SimOrganization>,
+    roles: Vec<SimRole>,
+    users: Vec<SimUser>,
+    tokens: HashMap<String, Token>,
+    lacking: HashMap<String, Vec<Uuid>>,
+    empty_list: EmptyList,
+    rng: fastrand::Rng,
+    logger_seq: u64,
+}
+
+/// A handle on the simulated portal: cheap to clone, all clones share the state.
+#[derive(Clone)]
+pub struct ThreatLocker {
+    state: Arc<Mutex<State>>,
+    token: String,
+    limited_token: String,
+}
+
+impl fmt::Debug for ThreatLocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("ThreatLocker")
+            .field("parent", &state.parent)
+            .field("organizations", &state.organizations.len())
+            .field("roles", &state.roles.len())
+            .field("users", &state.users.len())
+            .field("tokens", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// Configures a [`ThreatLocker`] simulator.
+#[derive(Debug, Clone)]
+pub struct ThreatLockerBuilder {
+    seed: u64,
+    children: usize,
+    role_names: Vec<String>,
+    lacking: Vec<(String, usize)>,
+    users: usize,
+    now: SystemTime,
+    empty_list: EmptyList,
+}
+
+impl Default for ThreatLockerBuilder {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            children: 10,
+            role_names: DEFAULT_ROLE_NAMES
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
+            lacking: Vec::new(),
+            users: 10,
+            now: UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_SECS),
+            empty_list: EmptyList::Array,
+        }
+    }
+}
+
+impl ThreatLockerBuilder {
+    /// The seed for ids, names and tokens (default 0).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Number of child organizations under the parent (default 10).
+    #[must_use]
+    pub fn children(mut self, children: usize) -> Self {
+        self.children = children;
+        self
+    }
+
+    /// The role names every organization defines (default [`DEFAULT_ROLE_NAMES`]).
+    #[must_use]
+    pub fn role_names<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.role_names = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `count` children (picked by the seed) do not define role `name`; see
+    /// [`ThreatLocker::children_lacking`]. Capped at the number of children.
+    #[must_use]
+    pub fn children_lacking_role(mut self, name: impl Into<String>, count: usize) -> Self {
+        self.lacking.push((name.into(), count));
+        self
+    }
+
+    /// Active users of the parent organization, from [`People`] (default 10).
+    #[must_use]
+    pub fn users(mut self, users: usize) -> Self {
+        self.users = users;
+        self
+    }
+
+    /// The "now" creation dates are spread before (default 2026-01-01T00:00:00Z).
+    #[must_use]
+    pub fn now(mut self, now: SystemTime) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// How empty list pages are answered (default `[]`).
+    #[must_use]
+    pub fn empty_list(mut self, style: EmptyList) -> Self {
+        self.empty_list = style;
+        self
+    }
+
+    /// The parent and its children.
+    fn generate_organizations(&self, rng: &mut fastrand::Rng) -> Vec<SimOrganization> {
+        let now_secs = self
+            .now
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let parent = uuid_from(rng);
+        let mut organizations = vec![SimOrganization {
+            id: parent,
+            name: "msp-parent".to_owned(),
+            display_name: "Example MSP".to_owned(),
+            parent_id: None,
+            date_added: rfc3339(now_secs.saturating_sub(3 * 365 * 86_400)),
+            computer_count: 12,
+        }];
+        let mut names_seen = HashSet::new();
+        let mut date_rng = fastrand::Rng::with_seed(self.seed.rotate_left(9) ^ 0x5eed);
+        for index in 0..self.children {
+            let id = uuid_from(rng);
+            let last = LAST_NAMES[date_rng.usize(..LAST_NAMES.len())];
+            let kind = ORG_KINDS[date_rng.usize(..ORG_KINDS.len())];
+            let mut display_name = format!("{last} {kind}");
+            if !names_seen.insert(display_name.clone()) {
+                display_name = format!("{display_name} {}", index + 1);
+                names_seen.insert(display_name.clone());
+            }
+            organizations.push(SimOrganization {
+                id,
+                name: slug(&display_name),
+                display_name,
+                parent_id: Some(parent),
+                date_added: rfc3339(
+                    now_secs.saturating_sub(date_rng.u64(86_400..2 * 365 * 86_400)),
+                ),
+                computer_count: date_rng.u32(1..400),
+            });
+        }
+        organizations
+    }
+
+    /// Generates the data.
+    pub fn build(self) -> ThreatLocker {
+        let mut rng = fastrand::Rng::with_seed(self.seed ^ 0x7411_0c6e_d00d_f00d);
+        let organizations = self.generate_organizations(&mut rng);
+        let parent = organizations[0].id;
+        let child_ids: Vec<Uuid> = organizations[1..].iter().map(|org| org.id).collect();
+        let mut lacking: HashMap<String, Vec<Uuid>> = HashMap::new();
+        let mut pick_rng = fastrand::Rng::with_seed(self.seed ^ 0x1ac4);
+        for (name, count) in &self.lacking {
+            let mut pool = child_ids.clone();
+            pick_rng.shuffle(&mut pool);
+            pool.truncate((*count).min(pool.len()));
+            lacking.insert(name.clone(), pool);
+        }
+        let mut roles = Vec::new();
+        for org in &organizations {
+            for name in &self.role_names {
+                if lacking.get(name).is_some_and(|ids| ids.contains(&org.id)) {
+                    continue;
+                }
+                roles.push(SimRole {
+                    id: uuid_from(&mut rng),
+                    organization_id: org.id,
+                    name: name.clone(),
+                    description: format!("{name} access for {}", org.display_name),
+                    date_created: org.date_added.clone(),
+                });
+            }
+        }
+        let parent_roles: Vec<Uuid> = roles
+            .iter()
+            .filter(|r| r.organization_id == parent)
+            .map(|r| r.id)
+            .collect();
+        let people = People::new(self.seed, self.now);
+        let users = people
+            .iter(self.users)
+            .map(|person| SimUser {
+                id: uuid_from(&mut rng),
+                organization_id: parent,
+                username: person.email.clone(),
+                first_name: Some(person.first_name.to_owned()),
+                last_name: Some(person.last_name.to_owned()),
+                pending: false,
+                role_ids: parent_roles.first().copied().into_iter().collect(),
+            })
+            .collect();
+        let token = hex_token(&mut rng);
+        let limited_token = hex_token(&mut rng);
+        let mut tokens = HashMap::new();
+        tokens.insert(
+            token.clone(),
+            Token {
+                organization_id: parent,
+                can_assign_roles: true,
+            },
+        );
+        tokens.insert(
+            limited_token.clone(),
+            Token {
+                organization_id: parent,
+                can_assign_roles: false,
+            },
+        );
+        ThreatLocker {
+            state: Arc::new(Mutex::new(State {
+                parent,
+                organizations,
+                roles,
+                users,
+                tokens,
+                lacking,
+                empty_list: self.empty_list,
+                rng,
+                logger_seq: 0,
+            })),
+            token,
+            limited_token,
+        }
+    }
+}
+
+impl ThreatLocker {
+    /// A builder with the defaults (10 children, [`DEFAULT_ROLE_NAMES`]).
+    pub fn builder() -> ThreatLockerBuilder {
+        ThreatLockerBuilder::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The router to pass to [`SandboxBuilder::router`](crate::SandboxBuilder::router).
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/{prefix}/{controller}/{action}", any(dispatch))
+            .with_state(self.clone())
+    }
+
+    /// A token of the parent organization with every permission (64 lowercase hex).
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+
+    /// A token of the parent organization lacking the Assign Roles permission.
+    pub fn limited_token(&self) -> String {
+        self.limited_token.clone()
+    }
+
+    /// Revokes `token`: later calls with it get 440. Returns whether it existed.
+    pub fn revoke(&self, token: &str) -> bool {
+        self.lock().tokens.remove(token).is_some()
+    }
+
+    /// The parent organization (the tokens' own organization).
+    pub fn parent_id(&self) -> Uuid {
+        self.lock().parent
+    }
+
+    /// The child organizations' ids, in creation order.
+    pub fn child_ids(&self) -> Vec<Uuid> {
+        let state = self.lock();
+        state
+            .organizations
+            .iter()
+            .filter(|org| org.parent_id == Some(state.parent))
+            .map(|org| org.id)
+            .collect()
+    }
+
+    /// Every organization, the parent first.
+    pub fn organizations(&self) -> Vec<SimOrganization> {
+        self.lock().organizations.clone()
+    }
+
+    /// The children configured to lack role `name`
+    /// ([`ThreatLockerBuilder::children_lacking_role`]).
+    pub fn children_lacking(&self, name: &str) -> Vec<Uuid> {
+        self.lock().lacking.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The roles organization `organization` defines.
+    pub fn roles_of(&self, organization: Uuid) -> Vec<SimRole> {
+        self.lock()
+            .roles
+            .iter()
+            .filter(|role| role.organization_id == organization)
+            .cloned()
+            .collect()
+    }
+
+    /// Adds role `name` to `organization`; returns its id.
+    pub fn add_role(&self, organization: Uuid, name: &str) -> Uuid {
+        let mut state = self.lock();
+        let id = uuid_from(&mut state.rng);
+        state.roles.push(SimRole {
+            id,
+            organization_id: organization,
+            name: name.to_owned(),
+            description: String::new(),
+            date_created: rfc3339(DEFAULT_NOW_SECS),
+        });
+        id
+    }
+
+    /// Every user (active and pending) of `organization`.
+    pub fn users_of(&self, organization: Uuid) -> Vec<SimUser> {
+        self.lock()
+            .users
+            .iter()
+            .filter(|user| user.organization_id == organization)
+            .cloned()
+            .collect()
+    }
+
+    /// The pending (invited, not yet accepted) users of `organization`.
+    pub fn pending_users(&self, organization: Uuid) -> Vec<SimUser> {
+        self.users_of(organization)
+            .into_iter()
+            .filter(|user| user.pending)
+            .collect()
+    }
+
+    /// Every pending user of every organization.
+    pub fn all_pending_users(&self) -> Vec<SimUser> {
+        self.lock()
+            .users
+            .iter()
+            .filter(|user| user.pending)
+            .cloned()
+            .collect()
+    }
+}
+
+fn uuid_from(rng: &mut fastrand::Rng) -> Uuid {
+    let mut bytes = [0u8; 16];
+    for byte in &mut bytes {
+        *byte = rng.u8(..);
+    }
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+fn hex_token(rng: &mut fastrand::Rng) -> String {
+    (0..64)
+        .map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)]))
+        .collect()
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
+fn rfc3339(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP side.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Timezones,
+    Invite,
+    Roles,
+    Children,
+}
+
+impl Call {
+    fn from_path(controller: &str, action: &str) -> Option<Self> {
+        match (
+            controller.to_ascii_lowercase().as_str(),
+            action.to_ascii_lowercase().as_str(),
+        ) {
+            ("user", "usergetalltimezones") => Some(Self::Timezones),
+            ("user", "userinvitebyusername") => Some(Self::Invite),
+            ("userroles", "userrolesgetbyparameters") => Some(Self::Roles),
+            ("organization", "organizationgetchildorganizationsbyparameters") => {
+                Some(Self::Children)
+            }
+            _ => None,
+        }
+    }
+
+    fn method(self) -> Method {
+        match self {
+            Self::Timezones => Method::GET,
+            _ => Method::POST,
+        }
+    }
+}
+
+fn respond(status: StatusCode, body: Option<&Value>) -> Response<Body> {
+    let mut response = Response::new(match body {
+        Some(value) => Body::from(value.to_string()),
+        None => Body::empty(),
+    });
+    *response.status_mut() = status;
+    if body.is_some() {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+    }
+    response
+}
+
+fn token_revoked() -> Response<Body> {
+    respond(
+        StatusCode::from_u16(TOKEN_REVOKED_STATUS).unwrap_or(StatusCode::UNAUTHORIZED),
+        Some(&json!({"message": "Unauthorized", "error": "TOKEN_REVOKED"})),
+    )
+}
+
+impl State {
+    fn logger_id(&mut self) -> String {
+        self.logger_seq += 1;
+        format!("{:08x}-{:04x}", self.rng.u32(..), self.logger_seq)
+    }
+
+    /// The PascalCase envelope used for 401, 417 and 500.
+    fn envelope(&mut self, status: StatusCode, message: &str) -> Response<Body> {
+        let logger = self.logger_id();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            format!("A problem occurred with the request ({logger})")
+        } else {
+            message.to_owned()
+        };
+        respond(
+            status,
+            Some(&json!({"LoggerId": logger, "StatusCode": status.as_u16(), "Message": message})),
+        )
+    }
+
+    fn expectation_failed(&mut self, message: &str) -> Response<Body> {
+        self.envelope(StatusCode::EXPECTATION_FAILED, message)
+    }
+
+    fn internal_error(&mut self) -> Response<Body> {
+        self.envelope(StatusCode::INTERNAL_SERVER_ERROR, "")
+    }
+
+    fn is_descendant(&self, organization: Uuid, ancestor: Uuid) -> bool {
+        let mut current = Some(organization);
+        let mut hops = 0;
+        while let Some(id) = current {
+            if id == ancestor {
+                return true;
+            }
+            hops += 1;
+            if hops > 64 {
+                return false;
+            }
+            current = self
+                .organizations
+                .iter()
+                .find(|org| org.id == id)
+                .and_then(|org| org.parent_id);
+        }
+        false
+    }
+
+    fn list_response(
+        &self,
+        items: Vec<Value>,
+        page: u64,
+        size: u64,
+        total: usize,
+    ) -> Response<Body> {
+        let total = total as u64;
+        let pages = total.div_ceil(size);
+        let mut response = if items.is_empty() {
+            match self.empty_list {
+                EmptyList::Array => respond(StatusCode::OK, Some(&json!([]))),
+                EmptyList::Null => respond(StatusCode::OK, Some(&Value::Null)),
+                EmptyList::EmptyBody => respond(StatusCode::OK, None),
+            }
+        } else {
+            respond(StatusCode::OK, Some(&Value::Array(items)))
+        };
+        let pagination = json!({"currentPage": page, "itemsPerPage": size, "totalItems": total, "totalPages": pages});
+        if let Ok(value) = HeaderValue::from_str(&pagination.to_string()) {
+            response.headers_mut().insert("pagination", value);
+        }
+        response
+    }
+}
+
+/// `(pageNumber, pageSize)` from a list body, or the 417/500 to answer.
+fn paging(state: &mut State, body: &Value) -> Result<(u64, u64), Box<Response<Body>>> {
+    let Some(object) = body.as_object() else {
+        return Err(Box::new(state.internal_error()));
+    };
+    let number = |name: &str| object.get(name).and_then(Value::as_i64);
+    match (number("pageNumber"), number("pageSize")) {
+        (Some(page), Some(size)) if page > 0 && size > 0 => {
+            Ok((page.unsigned_abs(), size.unsigned_abs()))
+        }
+        _ => Err(Box::new(state.expectation_failed(
+            "Page number and page size must be greater than 0",
+        ))),
+    }
+}
+
+fn page_of<T: Clone>(items: &[T], page: u64, size: u64) -> Vec<T> {
+    let start = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    items.iter().skip(start).take(size).cloned().collect()
+}
+
+fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+async fn dispatch(
+    AxumState(portal): AxumState<ThreatLocker>,
+    Path((prefix, controller, action)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    if !prefix.eq_ignore_ascii_case("portalapi") {
+        return respond(StatusCode::NOT_FOUND, None);
+    }
+    let Some(call) = Call::from_path(&controller, &action) else {
+        return respond(StatusCode::NOT_FOUND, None);
+    };
+    if method != call.method() {
+        let mut response = respond(StatusCode::METHOD_NOT_ALLOWED, None);
+        if let Ok(allow) = HeaderValue::from_str(call.method().as_str()) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        return response;
+    }
+    let mut state = portal.lock();
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| state.tokens.get(value.trim()).cloned());
+    let Some(token) = token else {
+        return token_revoked();
+    };
+    let managed = headers
+        .get("managedorganizationid")
+        .or_else(|| headers.get("overridemanagedorganizationid"))
+        .map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|text| Uuid::try_parse(text.trim()).ok())
+        });
+    let organization = match managed {
+        None => token.organization_id,
+        Some(None) => return state.internal_error(),
+        Some(Some(id)) if id.is_nil() => token.organization_id,
+        Some(Some(id)) => {
+            let known = state.organizations.iter().any(|org| org.id == id);
+            if !known || !state.is_descendant(id, token.organization_id) {
+                return state.envelope(
+                    StatusCode::UNAUTHORIZED,
+                    "You do not have access to manage this organization",
+                );
+            }
+            id
+        }
+    };
+    if call == Call::Timezones {
+        let zones: Vec<Value> = timezones::TIMEZONES
+            .iter()
+            .map(|(id, display, standard, offset, dst)| {
+                json!({"id": id, "displayName": display, "standardName": standard, "baseUtcOffset": offset, "supportsDaylightSavingTime": dst})
+            })
+            .collect();
+        return respond(StatusCode::OK, Some(&Value::Array(zones)));
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return state.internal_error();
+    };
+    match call {
+        Call::Roles => list_roles(&mut state, organization, &body),
+        Call::Children => list_children(&mut state, organization, &body),
+        Call::Invite => invite(&mut state, &token, organization, &body),
+        Call::Timezones => respond(StatusCode::NOT_FOUND, None),
+    }
+}
+
+fn list_roles(state: &mut State, organization: Uuid, body: &Value) -> Response<Body> {
+    let (page, size) = match paging(state, body) {
+        Ok(paging) => paging,
+        Err(response) => return *response,
+    };
+    let mut roles: Vec<&SimRole> = state
+        .roles
+        .iter()
+        .filter(|role| role.organization_id == organization)
+        .collect();
+    roles.sort_by_key(|role| role.name.to_lowercase());
+    let total = roles.len();
+    let items = page_of(&roles, page, size)
+        .into_iter()
+        .map(|role| {
+            json!({
+                "userRoleId": role.id,
+                "organizationId": role.organization_id,
+                "name": role.name,
+                "description": role.description,
+                "dateCreated": role.date_created,
+                "lastEdited": role.date_created,
+            })
+        })
+        .collect();
+    state.list_response(items, page, size, total)
+}
+
+fn list_children(state: &mut State, organization: Uuid, body: &Value) -> Response<Body> {
+    let (page, size) = match paging(state, body) {
+        Ok(paging) => paging,
+        Err(response) => return *response,
+    };
+    let all = body
+        .get("includeAllChildren")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let search = body
+        .get("searchText")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_lowercase();
+    let ascending = body
+        .get("isAscending")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let by_date = body.get("orderBy").and_then(Value::as_str) == Some("dateAdded");
+    let mut children: Vec<&SimOrganization> = state
+        .organizations
+        .iter()
+        .filter(|org| org.id != organization)
+        .filter(|org| {
+            if all {
+                state.is_descendant(org.id, organization)
+            } else {
+                org.parent_id == Some(organization)
+            }
+        })
+        .filter(|org| {
+            search.is_empty()
+                || org.display_name.to_lowercase().contains(&search)
+                || org.name.to_lowercase().contains(&search)
+        })
+        .collect();
+    children.sort_by(|a, b| {
+        let order = if by_date {
+            a.date_added.cmp(&b.date_added)
+        } else {
+            a.display_name
+                .to_lowercase()
+                .cmp(&b.display_name.to_lowercase())
+        };
+        order.then(a.id.cmp(&b.id))
+    });
+    if !ascending {
+        children.reverse();
+    }
+    let total = children.len();
+    let items = page_of(&children, page, size)
+        .into_iter()
+        .map(|org| {
+            json!({
+                "organizationId": org.id,
+                "name": org.name,
+                "displayName": org.display_name,
+                "dateAdded": org.date_added,
+                "computerCount": org.computer_count,
+                "parentId": org.parent_id,
+            })
+        })
+        .collect();
+    state.list_response(items, page, size, total)
+}
+
+fn invite(state: &mut State, token: &Token, organization: Uuid, body: &Value) -> Response<Body> {
+    if !token.can_assign_roles {
+        return state.envelope(
+            StatusCode::UNAUTHORIZED,
+            "Missing the 'Assign Roles' permission",
+        );
+    }
+    let Some(object) = body.as_object() else {
+        return state.internal_error();
+    };
+    let username = match object.get("username") {
+        Some(Value::String(text)) => text.trim().to_owned(),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return state.internal_error(),
+    };
+    if !looks_like_email(&username) {
+        return state.expectation_failed("Invalid email address");
+    }
+    let roles = match object.get("roles") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(roles)) => roles.clone(),
+        Some(_) => return state.internal_error(),
+    };
+    if roles.is_empty() {
+        return state.expectation_failed("At least one role is required");
+    }
+    let mut role_ids = Vec::new();
+    for role in &roles {
+        let guid = |name: &str| {
+            role.get(name)
+                .and_then(Value::as_str)
+                .and_then(|text| Uuid::try_parse(text).ok())
+        };
+        let (Some(role_org), Some(role_id)) = (guid("organizationId"), guid("userRoleId")) else {
+            return state.internal_error();
+        };
+        if role_org != organization {
+            return state.expectation_failed(
+                "Roles must belong to the organization the user is invited to",
+            );
+        }
+        if !state
+            .roles
+            .iter()
+            .any(|r| r.id == role_id && r.organization_id == organization)
+        {
+            return state.expectation_failed("Invalid role for this organization");
+        }
+        role_ids.push(role_id);
+    }
+    if state.users.iter().any(|user| {
+        user.organization_id == organization && user.username.eq_ignore_ascii_case(&username)
+    }) {
+        return state.expectation_failed("User already exists");
+    }
+    let id = uuid_from(&mut state.rng);
+    state.users.push(SimUser {
+        id,
+        organization_id: organization,
+        username: username.clone(),
+        first_name: None,
+        last_name: None,
+        pending: true,
+        role_ids,
+    });
+    respond(
+        StatusCode::OK,
+        Some(&json!({"userId": id, "username": username, "organizationId": organization})),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_slugs() {
+        assert_eq!(rfc3339(DEFAULT_NOW_SECS), "2026-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_739_282_602), "2025-02-11T14:03:22Z");
+        assert_eq!(slug("O'Brien Family Medicine"), "o-brien-family-medicine");
+    }
+
+    #[test]
+    fn deterministic_tree_with_lacking_roles() {
+        let build = || {
+            ThreatLocker::builder()
+                .seed(5)
+                .children(50)
+                .children_lacking_role("Helpdesk", 7)
+                .build()
+        };
+        let (a, b) = (build(), build());
+        assert_eq!(a.child_ids(), b.child_ids());
+        assert_eq!(a.token(), b.token());
+        assert_eq!(a.token().len(), 64);
+        let lacking = a.children_lacking("Helpdesk");
+        assert_eq!(lacking.len(), 7);
+        for child in a.child_ids() {
+            let has = a.roles_of(child).iter().any(|role| role.name == "Helpdesk");
+            assert_eq!(has, !lacking.contains(&child));
+        }
+        assert_eq!(a.users_of(a.parent_id()).len(), 10);
+        assert!(a.all_pending_users().is_empty());
+    }
+}

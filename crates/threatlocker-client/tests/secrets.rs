@@ -1,0 +1,114 @@
+//! A canary token never appears in `Debug` of the builder, client or errors, nor in
+//! TRACE-level logs.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use portal_sandbox::Sandbox;
+use portal_sandbox::threatlocker::ThreatLocker;
+use threatlocker_client::Client;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+const CANARY: &str = "canary-5e1d0c9b7a";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(
+        !text.contains(CANARY),
+        "the canary leaked into {what}: {text}"
+    );
+}
+
+#[tokio::test]
+async fn the_canary_never_leaks() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let portal = ThreatLocker::builder().seed(10).build();
+    let sandbox = Sandbox::builder()
+        .router(portal.router())
+        .start()
+        .await
+        .unwrap();
+    let builder = Client::builder().base_url(sandbox.base_url()).token(CANARY);
+    assert_clean("builder Debug", &format!("{builder:?}"));
+    let client = builder.build().unwrap();
+    assert_clean("client Debug", &format!("{client:?}"));
+    assert_clean(
+        "scoped client Debug",
+        &format!("{:?}", client.organization(portal.parent_id())),
+    );
+
+    // The sandbox rejects the canary (440): the error must not quote it.
+    let error = client.users().timezones().await.unwrap_err();
+    assert_eq!(error.status().unwrap().as_u16(), 440);
+    assert_clean("error", &format!("{error} {error:?}"));
+    let error = client
+        .users()
+        .invite("jane@example.com")
+        .role(
+            portal.parent_id(),
+            portal.roles_of(portal.parent_id())[0].id,
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_clean("invite error", &format!("{error} {error:?}"));
+
+    // Build-time rejections of a bad token do not quote it either.
+    for bad in [
+        format!("{CANARY} x"),
+        format!(" {CANARY}"),
+        format!("{CANARY}\n"),
+    ] {
+        let error = Client::builder()
+            .instance("g")
+            .token(bad)
+            .build()
+            .unwrap_err();
+        assert_clean("config error", &format!("{error} {error:?}"));
+    }
+
+    // The token was really sent (so the check above means something).
+    let sent = sandbox.journal().entries();
+    assert!(
+        sent.iter()
+            .any(|entry| entry.header("authorization") == Some(CANARY))
+    );
+    assert_clean("journal Debug", &format!("{sent:?}"));
+
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(
+        text.contains("user.timezones"),
+        "logs were captured: {text}"
+    );
+    assert_clean("logs", &text);
+}
