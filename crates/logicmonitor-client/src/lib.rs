@@ -1,1 +1,145 @@
-//! Typed async client for LogicMonitor REST API v3 users, user groups, roles and API tokens, with LMv1 signing.
+//! Typed async client for LogicMonitor REST API v3 users, user groups, roles and API
+//! tokens, with LMv1 signing.
+//!
+//! # Quickstart
+//!
+//! This runs against the in-process sandbox; for a real portal use
+//! `.account("yourportal")` and an API token's access id and key.
+//!
+//! ```
+//! use futures_util::TryStreamExt;
+//! use logicmonitor_client::{AdminStatus, Client, Clause, NewUser, RoleRef};
+//! use portal_sandbox::{Sandbox, logicmonitor::LogicMonitorSandbox};
+//! use secrecy::SecretString;
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let lm = LogicMonitorSandbox::builder().seed(7).users(120).build();
+//!     let sandbox = Sandbox::builder().router(lm.router()).start().await?;
+//!
+//!     let client = Client::builder()
+//!         .base_url(sandbox.url("/santaba/rest"))
+//!         .lmv1(lm.access_id(), SecretString::from(lm.access_key()))
+//!         .build()?;
+//!
+//!     // Every suspended user, 50 per request, only the fields we need.
+//!     let suspended: Vec<_> = client
+//!         .users()
+//!         .list()
+//!         .filter(Clause::eq("status", "suspended"))
+//!         .fields(["username", "status"])
+//!         .size(50)
+//!         .stream()
+//!         .try_collect()
+//!         .await?;
+//!     assert!(suspended.iter().all(|u| u.status == Some(AdminStatus::Suspended)));
+//!
+//!     // Create a user, put them in a new group, read their groups back by name.
+//!     let user = client
+//!         .users()
+//!         .create(NewUser::new("jdoe").email("jdoe@example.com").role(RoleRef::name("readonly")))
+//!         .await?;
+//!     let group = client.groups().create("Night shift", Some("NOC, nights")).await?;
+//!     client.users().add_to_group(user.id, &group).await?;
+//!     let groups = client.users().groups_of(user.id).await?;
+//!     assert_eq!(groups[0].name.as_deref(), Some("Night shift"));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # What it covers
+//!
+//! - [`Client`]: base URL from an account name (`https://{account}.logicmonitor.com/santaba/rest`)
+//!   or an explicit URL; `X-Version: 3` on every request; LMv1 ([`Lmv1Auth`], signing
+//!   the exact body bytes sent and the resource path, with an injectable clock) or
+//!   bearer credentials; LogicMonitor's error bodies decoded into
+//!   [`Error::Api`] with `errorCode` as `code`
+//!   ([`LmErrorDecoder`]); `X-Rate-Limit-Limit/-Remaining/-Window` feeding core-http's
+//!   pacer, counted per operation (LogicMonitor limits each endpoint and method
+//!   separately); 429 (`errorCode` 1429) retried after the window, per core-http's rules.
+//! - [`Users`]: list (stream or one page, `size` ≤ 1000, `offset`, `fields`, `sort`,
+//!   [`Filter`]), get, create, replace (`PUT`), update (`PATCH`, only the fields set),
+//!   delete, [`suspend`](Users::suspend) / [`reactivate`](Users::reactivate),
+//!   [`inactive_since`](Users::inactive_since).
+//! - Group membership, the thing LogicMonitor's own SDK cannot do:
+//!   [`groups_of`](Users::groups_of) (names, not just ids), [`add_to_group`](Users::add_to_group),
+//!   [`remove_from_group`](Users::remove_from_group) and [`move_to_groups`](Users::move_to_groups).
+//!   Membership lives on the user (`adminGroupIds`), so each is a read-modify-write of
+//!   that list which leaves the other memberships intact. Two concurrent changes to the
+//!   *same* user can still race (LogicMonitor has no conditional update); changes to
+//!   different users never interfere.
+//! - [`Groups`]: list, get, find by name, create, get-or-create, update, delete.
+//! - [`Roles`]: list, get, find by name. [`ApiTokens`]: list, create, delete.
+//! - [`Filter`] / [`Clause`]: LogicMonitor's filter syntax with every string value quoted
+//!   and escaped, so a value can not change the filter's meaning.
+//! - Inputs are checked before anything is sent: empty usernames, malformed emails,
+//!   passwords outside the UI policy, no roles, page sizes outside 1..=1000, non-positive
+//!   ids, bad field names all give [`Error::InvalidInput`].
+//!   Role and group *names* are resolved with a read first; an unknown name is
+//!   `InvalidInput` and nothing is written.
+//!
+//! # Inactive users: never-logged-in and API-only users
+//!
+//! [`Users::inactive_since`] returns an [`InactiveQuery`] whose two choices are explicit
+//! enums with documented defaults:
+//!
+//! - [`NeverLoggedIn::Include`] (default): `lastLoginOn = 0` counts as inactive (that is
+//!   what LogicMonitor's own `lastLoginOn<cutoff` filter does). Such users come back with
+//!   [`LastLogin::Never`], so a script can report or skip them separately.
+//!   [`NeverLoggedIn::Exclude`] leaves them out. LogicMonitor exposes no creation date,
+//!   so a brand-new user can not be told apart from a long-idle one that never logged in.
+//! - [`ApiOnlyUsers::Exclude`] (default): API-only users never log in by design, and
+//!   suspending one breaks an integration. [`ApiOnlyUsers::Include`] counts them.
+//!
+//! Only active users are listed unless [`InactiveQuery::include_suspended`] says otherwise.
+//!
+//! # Unverified vendor facts and the choices made
+//!
+//! - The user-group endpoints are not in LogicMonitor's published spec; paths and the
+//!   create body follow community clients. `PATCH` on a group is inferred; duplicate
+//!   group names and deleting a group with members behave as the sandbox does (409;
+//!   ids dropped from users) but callers should not rely on either.
+//! - A user without groups may come back without `adminGroupIds`: read as empty.
+//! - `lastLoginOn` is taken as Unix epoch **seconds**, as the C# client does.
+//! - Filter escaping: string values are quoted and `\ " , |` (and `*` for exact
+//!   matches) are backslash-escaped, following the documented quoting rules and the
+//!   PowerShell module's escaping; whether a real portal treats `\*` as a literal star
+//!   is unverified. [`Clause::glob`] keeps `*` as a wildcard.
+//! - GET and DELETE are sent without a body and signed with an empty body ("sign what
+//!   you send").
+//! - `size` above 1000 is never sent. `DELETE` responses may be empty or `{}`.
+//! - `password` and `accessKey` are assumed never to be echoed by reads; the access key
+//!   of a new token is an [`AccessKey`] whose `Debug` is redacted.
+//!
+//! # What the API does not offer
+//!
+//! No conditional (compare-and-set) update, so group read-modify-writes on the same user
+//! can race; no user creation date; no server-side "move" of a user between groups (it
+//! is a whole-list replacement); no documented rate-limit numbers.
+
+mod auth;
+mod client;
+mod filter;
+#[allow(clippy::all, clippy::pedantic)]
+mod generated;
+mod groups;
+mod ids;
+mod roles;
+mod tokens;
+mod types;
+mod users;
+
+pub use auth::{LmErrorDecoder, Lmv1Auth, lmv1_signature};
+pub use client::{Client, ClientBuilder, Credentials, ListPage, ListRequest, MAX_PAGE_SIZE, Sort};
+pub use core_http::{Error, Result};
+pub use filter::{Clause, Filter, FilterValue, Operator};
+pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};
+pub use groups::{GroupRef, Groups};
+pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
+pub use roles::{RoleRef, Roles};
+pub use tokens::{ApiTokens, TokenKind};
+pub use types::{AccessKey, AdminStatus};
+pub use users::{
+    ApiOnlyUsers, GetUser, InactiveQuery, InactiveUser, LastLogin, NeverLoggedIn, NewUser,
+    UpdateUser, Users,
+};

@@ -1,1 +1,414 @@
-//! The LogicMonitor REST API v3 simulator.
+//! The LogicMonitor REST API v3 simulator: users (*admins*), user groups (*admin
+//! groups*), roles and API tokens under `/santaba/rest`.
+//!
+//! ```
+//! use portal_sandbox::{Sandbox, logicmonitor::LogicMonitorSandbox};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let lm = LogicMonitorSandbox::builder().seed(1).users(100).build();
+//! let sandbox = Sandbox::builder().router(lm.router()).start().await?;
+//! let base_url = sandbox.url("/santaba/rest");
+//! assert_eq!(lm.user_count(), 101); // 100 seeded people and the API user
+//! assert!(!lm.access_key().is_empty());
+//! # let _ = base_url;
+//! # Ok(()) }
+//! ```
+//!
+//! What it does, following `shared/vendors/logicmonitor.md`:
+//!
+//! - **Data**: seeded users drawn from [`People`](crate::People) (last logins spread
+//!   over the year before `now`, some never logged in, some API-only with
+//!   `lastLoginOn = 0`, some suspended), the four built-in roles (each with
+//!   privileges), eight user groups, and user 1, an API-only administrator owning one
+//!   LMv1 token and one bearer token. Records are compact and names are regenerated on
+//!   demand, so [`LogicMonitorSandboxBuilder::users`] may go to 1,000,000.
+//! - **Auth**: LMv1 verified against the raw received body, the percent-decoded path
+//!   after `/santaba/rest` and a ±30 minute window around the sandbox's clock
+//!   ([`LogicMonitorSandbox::now`]); bearer tokens; any API token created through the
+//!   API works too. Failures are 401 with `errorCode` 1401.
+//! - **Versioning**: `X-Version: 3` (or `?v=3`) is required; anything else is 400.
+//! - **Routes**: `/setting/admins` (GET, POST), `/setting/admins/{id}` (GET, PUT,
+//!   PATCH, DELETE), `/setting/admins/apitokens` (GET), `/setting/admins/{id}/apitokens`
+//!   (GET, POST), `/setting/admins/{id}/apitokens/{tokenId}` (DELETE),
+//!   `/setting/admin/groups` (GET, POST), `/setting/admin/groups/{id}` (GET, PUT,
+//!   PATCH, DELETE), `/setting/roles` (GET), `/setting/roles/{id}` (GET).
+//! - **Lists**: `{total, searchId: null, items}`, `size` (default 50, 0..=1000; more
+//!   is 400), `offset`, `fields`, `sort` (`+f`/`-f`), `filter` (see below).
+//! - **Filters**: `: !: > < >: <: ~ !~`, `,` AND, `||` OR (AND binds tighter),
+//!   `"a"|"b"` any-of, quoted or bare values with `\x` meaning a literal `x`, `*` as a
+//!   wildcard in `:` values unless escaped, case-insensitive strings, `a.b` for
+//!   `roles.name` / `roles.id`. A malformed filter is 400.
+//! - **Writes**: create returns 200 with the new object; PUT resets omitted fields;
+//!   PATCH changes only the fields sent; passwords are checked against the UI policy
+//!   and applied on PUT/PATCH only with `changePassword=true`; `validationOnly=true`
+//!   validates without saving; booleans in the query are case-insensitive (`True`).
+//!   Duplicate usernames or group names are 409 (1409), unknown ids 404 (1404), invalid
+//!   bodies 400 (1400). Deleting a group drops its id from every user (unverified on
+//!   real portals). Passwords and access keys are never returned, except a new token's
+//!   key in the response that creates it.
+//! - **Rate limits**: off unless configured ([`LogicMonitorSandboxBuilder::rate_limit`],
+//!   [`LogicMonitorSandbox::set_rate_limit`]); then every response of a limited route
+//!   carries `X-Rate-Limit-Limit/-Remaining/-Window`, counted per method and path
+//!   template in fixed windows of the sandbox's clock, and requests over the limit get
+//!   429 with `errorCode` 1429 (no `Retry-After`, as LogicMonitor documents waiting
+//!   the window).
+//!
+//! Choices where the reference is unsure: a non-numeric id is 400; an unsupported
+//! method on a known path is 405 (`errorCode` 1405); `size=0` returns only `total`;
+//! `fields` projects strictly (only the listed properties come back).
+
+mod api;
+mod filter;
+mod store;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+use axum::Router;
+use axum::routing::any;
+
+use store::{Seed, Store};
+
+/// The path prefix of every LogicMonitor route.
+pub const BASE_PATH: &str = "/santaba/rest";
+
+/// How far an LMv1 timestamp may be from the sandbox's clock.
+pub const LMV1_MAX_SKEW: Duration = Duration::from_secs(30 * 60);
+
+/// The largest `size` a listing accepts.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// A handle on one simulated LogicMonitor portal. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct LogicMonitorSandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: RwLock<Store>,
+    clock: Mutex<ClockState>,
+    limits: Mutex<api::RateLimits>,
+    access_id: String,
+    access_key: String,
+    bearer: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ClockState {
+    /// A fixed time, or `None` for the system clock.
+    fixed: Option<SystemTime>,
+    /// Added to either.
+    offset: Duration,
+}
+
+impl fmt::Debug for LogicMonitorSandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LogicMonitorSandbox")
+            .field("users", &self.user_count())
+            .field("credentials", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`LogicMonitorSandbox`].
+#[derive(Debug, Clone)]
+pub struct LogicMonitorSandboxBuilder {
+    seed: u64,
+    users: usize,
+    now: Option<SystemTime>,
+    never_logged_in: f64,
+    api_only: f64,
+    suspended: f64,
+    access_id: Option<String>,
+    access_key: Option<String>,
+    bearer: Option<String>,
+    rate_limit: Option<(u32, Duration)>,
+}
+
+impl Default for LogicMonitorSandboxBuilder {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            users: 100,
+            now: None,
+            never_logged_in: crate::DEFAULT_NEVER_LOGGED_IN,
+            api_only: 0.03,
+            suspended: 0.1,
+            access_id: None,
+            access_key: None,
+            bearer: None,
+            rate_limit: None,
+        }
+    }
+}
+
+impl LogicMonitorSandboxBuilder {
+    /// The seed for generated data and credentials (default 0).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How many people to seed as users (default 100, at most 1,000,000 is tested);
+    /// user 1, the API user, comes on top.
+    #[must_use]
+    pub fn users(mut self, users: usize) -> Self {
+        self.users = users.min(i32::MAX as usize - 16);
+        self
+    }
+
+    /// Pins the sandbox's clock at `now` (default: the system clock). Last logins are
+    /// spread over the year before it, LMv1 timestamps are checked against it, and rate
+    /// windows run on it; move it with [`LogicMonitorSandbox::advance`].
+    #[must_use]
+    pub fn now(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The fraction of (non-API) people who never logged in (default 8 %).
+    #[must_use]
+    pub fn never_logged_in(mut self, fraction: f64) -> Self {
+        self.never_logged_in = fraction;
+        self
+    }
+
+    /// The fraction of users that are API-only (default 3 %).
+    #[must_use]
+    pub fn api_only(mut self, fraction: f64) -> Self {
+        self.api_only = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The fraction of users seeded as suspended (default 10 %).
+    #[must_use]
+    pub fn suspended(mut self, fraction: f64) -> Self {
+        self.suspended = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The LMv1 access id and key the API user's token has (default: derived from the seed).
+    #[must_use]
+    pub fn lmv1_credentials(
+        mut self,
+        access_id: impl Into<String>,
+        access_key: impl Into<String>,
+    ) -> Self {
+        self.access_id = Some(access_id.into());
+        self.access_key = Some(access_key.into());
+        self
+    }
+
+    /// The API user's bearer token (default: `lmb_` and characters derived from the seed).
+    #[must_use]
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer = Some(token.into());
+        self
+    }
+
+    /// Limits every route to `limit` requests per `window` (per method and path template).
+    #[must_use]
+    pub fn rate_limit(mut self, limit: u32, window: Duration) -> Self {
+        self.rate_limit = Some((limit, window));
+        self
+    }
+
+    /// Generates the data.
+    pub fn build(self) -> LogicMonitorSandbox {
+        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        const KEY: &[u8] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[]{}=+-_!~^";
+        let mut rng = fastrand::Rng::with_seed(self.seed ^ 0x006C_6D76_3100);
+        let mut token = |len: usize, alphabet: &[u8]| -> String {
+            (0..len)
+                .map(|_| char::from(alphabet[rng.usize(..alphabet.len())]))
+                .collect()
+        };
+
+        let access_id = self.access_id.unwrap_or_else(|| token(20, ALNUM));
+        let access_key = self.access_key.unwrap_or_else(|| token(40, KEY));
+        let bearer = self
+            .bearer
+            .unwrap_or_else(|| format!("lmb_{}", token(40, ALNUM)));
+        let now = self.now.unwrap_or_else(SystemTime::now);
+        let store = Store::seeded(&Seed {
+            seed: self.seed,
+            users: self.users,
+            now,
+            never_logged_in: self.never_logged_in,
+            api_only: self.api_only,
+            suspended: self.suspended,
+            access_id: access_id.clone(),
+            access_key: access_key.clone(),
+            bearer: bearer.clone(),
+        });
+        let limits = api::RateLimits {
+            default: self.rate_limit,
+            ..api::RateLimits::default()
+        };
+        LogicMonitorSandbox {
+            inner: Arc::new(Inner {
+                store: RwLock::new(store),
+                clock: Mutex::new(ClockState {
+                    fixed: self.now,
+                    offset: Duration::ZERO,
+                }),
+                limits: Mutex::new(limits),
+                access_id,
+                access_key,
+                bearer,
+            }),
+        }
+    }
+}
+
+impl LogicMonitorSandbox {
+    /// A builder with 100 users and the system clock.
+    pub fn builder() -> LogicMonitorSandboxBuilder {
+        LogicMonitorSandboxBuilder::default()
+    }
+
+    /// The routes, to pass to [`SandboxBuilder::router`](crate::SandboxBuilder::router);
+    /// the client's base URL is the sandbox's URL followed by [`BASE_PATH`].
+    pub fn router(&self) -> Router {
+        let state = self.clone();
+        Router::new()
+            .route(&format!("{BASE_PATH}/{{*rest}}"), any(api::handle))
+            .route(BASE_PATH, any(api::handle))
+            .with_state(state)
+    }
+
+    /// The access id of the API user's LMv1 token.
+    pub fn access_id(&self) -> &str {
+        &self.inner.access_id
+    }
+
+    /// The access key of the API user's LMv1 token.
+    pub fn access_key(&self) -> &str {
+        &self.inner.access_key
+    }
+
+    /// The API user's bearer token.
+    pub fn bearer_token(&self) -> &str {
+        &self.inner.bearer
+    }
+
+    /// The sandbox's current time.
+    pub fn now(&self) -> SystemTime {
+        let clock = *lock(&self.inner.clock);
+        clock.fixed.unwrap_or_else(SystemTime::now) + clock.offset
+    }
+
+    /// Moves the sandbox's clock forward (LMv1 windows, rate windows).
+    pub fn advance(&self, by: Duration) {
+        lock(&self.inner.clock).offset += by;
+    }
+
+    /// Pins the clock at `now`.
+    pub fn set_now(&self, now: SystemTime) {
+        *lock(&self.inner.clock) = ClockState {
+            fixed: Some(now),
+            offset: Duration::ZERO,
+        };
+    }
+
+    /// Limits every route to `limit` requests per `window`, or lifts limits with `None`.
+    /// Counters start afresh.
+    pub fn set_rate_limit(&self, limit: Option<(u32, Duration)>) {
+        let mut limits = lock(&self.inner.limits);
+        limits.default = limit;
+        limits.windows.clear();
+    }
+
+    /// Limits one route (`method` and path template after [`BASE_PATH`], e.g.
+    /// `"/setting/admins/{id}"`) to `limit` requests per `window`.
+    pub fn set_route_rate_limit(
+        &self,
+        method: http::Method,
+        template: &str,
+        limit: u32,
+        window: Duration,
+    ) {
+        let mut limits = lock(&self.inner.limits);
+        limits
+            .routes
+            .insert((method, template.to_owned()), (limit, window));
+    }
+
+    /// How many users exist.
+    pub fn user_count(&self) -> usize {
+        read(&self.inner.store).users.len()
+    }
+
+    /// A user as `GET /setting/admins/{id}` would return it.
+    pub fn user(&self, id: i32) -> Option<serde_json::Value> {
+        let store = read(&self.inner.store);
+        let index = store.user_index(id)?;
+        Some(serde_json::Value::Object(
+            store.user_json(&store.users[index]),
+        ))
+    }
+
+    /// A user's group ids.
+    pub fn user_group_ids(&self, id: i32) -> Option<Vec<i32>> {
+        let store = read(&self.inner.store);
+        let index = store.user_index(id)?;
+        Some(store.users[index].groups.to_vec())
+    }
+
+    /// Every user group as the API returns it.
+    pub fn groups(&self) -> Vec<serde_json::Value> {
+        let store = read(&self.inner.store);
+        store
+            .groups
+            .iter()
+            .map(|g| serde_json::Value::Object(Store::group_json(g)))
+            .collect()
+    }
+
+    /// Sets a user's `lastLoginOn` (epoch seconds; 0 = never), to arrange a scenario.
+    /// Returns whether the user exists.
+    pub fn set_last_login(&self, id: i32, epoch_secs: i64) -> bool {
+        let mut store = write(&self.inner.store);
+        let Some(index) = store.user_index(id) else {
+            return false;
+        };
+        store.users[index].last_login = epoch_secs;
+        true
+    }
+
+    /// Ids of the users matching a LogicMonitor filter (as the `filter` query parameter,
+    /// decoded), in id order; `Err` explains a malformed filter.
+    pub fn user_ids_matching(&self, filter: &str) -> Result<Vec<i32>, String> {
+        let filter = filter::Filter::parse(filter)?;
+        let store = read(&self.inner.store);
+        Ok(store
+            .users
+            .iter()
+            .filter(|user| {
+                let mut cache = None;
+                filter.matches(&mut |name| store.user_field(user, &mut cache, name))
+            })
+            .map(|user| user.id)
+            .collect())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,581 @@
+//! The client, its builder and the shared list machinery.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use core_http::{
+    BearerAuth, Clock, Error, HeaderName, HeaderValue, HttpClient, ItemStream, Operation, Page,
+    PageRequest, Pagination, RateLimitHeaders, RateLimitScope, ResetHeader, Result, RetryPolicy,
+    SecretString, SystemClock, paginate,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::auth::{LmErrorDecoder, Lmv1Auth};
+use crate::filter::{Filter, is_field_name};
+
+/// The most items LogicMonitor returns per page.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// How the client authenticates.
+#[derive(Clone)]
+pub enum Credentials {
+    /// LMv1 HMAC signing with an API token's access id and access key.
+    Lmv1 {
+        /// The access id (the first part of the `Authorization` header).
+        access_id: String,
+        /// The access key, the HMAC secret.
+        access_key: SecretString,
+    },
+    /// `Authorization: Bearer <token>` (real tokens start with `lmb_`).
+    Bearer(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lmv1 { .. } => f.write_str("Credentials::Lmv1([REDACTED])"),
+            Self::Bearer(_) => f.write_str("Credentials::Bearer([REDACTED])"),
+        }
+    }
+}
+
+/// A LogicMonitor REST API v3 client. Cheap to clone; clones share connections and the
+/// rate-limit pacer.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) http: HttpClient,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Users (LogicMonitor *admins*): `/setting/admins`.
+    pub fn users(&self) -> crate::users::Users<'_> {
+        crate::users::Users { client: self }
+    }
+
+    /// User groups (*admin groups*): `/setting/admin/groups`.
+    pub fn groups(&self) -> crate::groups::Groups<'_> {
+        crate::groups::Groups { client: self }
+    }
+
+    /// Roles: `/setting/roles`.
+    pub fn roles(&self) -> crate::roles::Roles<'_> {
+        crate::roles::Roles { client: self }
+    }
+
+    /// The API tokens of one user: `/setting/admins/{adminId}/apitokens`.
+    pub fn api_tokens(&self, user: crate::AdminId) -> crate::tokens::ApiTokens<'_> {
+        crate::tokens::ApiTokens { client: self, user }
+    }
+
+    /// The underlying transport, for calls this crate does not wrap.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+}
+
+/// Configures a [`Client`]: where (an account name or a base URL) and how to
+/// authenticate (LMv1 or bearer).
+#[derive(Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    account: Option<String>,
+    credentials: Option<Credentials>,
+    clock: Option<Arc<dyn Clock>>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("account", &self.account)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The portal's account name: the base URL becomes
+    /// `https://{account}.logicmonitor.com/santaba/rest`.
+    #[must_use]
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// An explicit base URL ending in `/santaba/rest` (for a sandbox:
+    /// `http://127.0.0.1:PORT/santaba/rest`). Takes precedence over [`account`](Self::account).
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// LMv1 credentials: an API token's access id and access key.
+    #[must_use]
+    pub fn lmv1(mut self, access_id: impl Into<String>, access_key: SecretString) -> Self {
+        self.credentials = Some(Credentials::Lmv1 {
+            access_id: access_id.into(),
+            access_key,
+        });
+        self
+    }
+
+    /// A bearer token.
+    #[must_use]
+    pub fn bearer(mut self, token: SecretString) -> Self {
+        self.credentials = Some(Credentials::Bearer(token));
+        self
+    }
+
+    /// Credentials as a value.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The clock used for LMv1 timestamps, retries and pacing (default: the system clock).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The retry policy (default: core-http's).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Whole-request timeout (default 30 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let base_url = match (self.base_url, self.account) {
+            (Some(url), _) => url,
+            (None, Some(account)) => {
+                let valid = !account.is_empty()
+                    && account.len() <= 63
+                    && account
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !account.starts_with('-')
+                    && !account.ends_with('-');
+                if !valid {
+                    return Err(Error::config(
+                        "account",
+                        "an account name is the portal's subdomain: letters, digits and `-`",
+                    ));
+                }
+                format!("https://{account}.logicmonitor.com/santaba/rest")
+            }
+            (None, None) => {
+                return Err(Error::config(
+                    "base_url",
+                    "set an account name or a base URL",
+                ));
+            }
+        };
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::config("credentials", "set LMv1 or bearer credentials"))?;
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let mut builder = HttpClient::builder(base_url)
+            .vendor("logicmonitor")
+            .user_agent(concat!("logicmonitor-client/", env!("CARGO_PKG_VERSION")))
+            .default_header(
+                HeaderName::from_static("x-version"),
+                HeaderValue::from_static("3"),
+            )
+            .error_decoder(LmErrorDecoder)
+            .rate_limit_headers(Some(RateLimitHeaders::new(
+                "x-rate-limit-limit",
+                "x-rate-limit-remaining",
+                "x-rate-limit-window",
+                ResetHeader::WindowSeconds,
+            )))
+            .rate_limit_scope(RateLimitScope::Operation)
+            .clock(Arc::clone(&clock));
+        builder = match credentials {
+            Credentials::Lmv1 {
+                access_id,
+                access_key,
+            } => {
+                if access_id.is_empty() || access_id.contains([':', ' ']) {
+                    return Err(Error::config(
+                        "access_id",
+                        "must be non-empty, without `:` or spaces",
+                    ));
+                }
+                builder.auth(Lmv1Auth::new(access_id, access_key, clock))
+            }
+            Credentials::Bearer(token) => builder.auth(BearerAuth::new(&token)),
+        };
+        if let Some(retry) = self.retry {
+            builder = builder.retry_policy(retry);
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        Ok(Client {
+            http: builder.build()?,
+        })
+    }
+}
+
+/// Sort order for a listing: `+field` or `-field`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    field: String,
+    descending: bool,
+}
+
+impl Sort {
+    /// Ascending by `field` (`+field`).
+    pub fn asc(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            descending: false,
+        }
+    }
+
+    /// Descending by `field` (`-field`).
+    pub fn desc(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            descending: true,
+        }
+    }
+
+    fn render(&self) -> Result<String> {
+        if !is_field_name(&self.field) {
+            return Err(Error::invalid_input("sort", "not a field name"));
+        }
+        Ok(format!(
+            "{}{}",
+            if self.descending { '-' } else { '+' },
+            self.field
+        ))
+    }
+}
+
+/// One page of a listing as LogicMonitor returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage<T> {
+    /// The items matching the filter across all pages.
+    pub total: u64,
+    /// This page's items.
+    pub items: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    total: Option<i64>,
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+}
+
+/// Query parameters of a listing, checked before anything is sent.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListParams {
+    pub(crate) size: Option<u32>,
+    pub(crate) offset: u64,
+    pub(crate) fields: Vec<String>,
+    pub(crate) sort: Option<Sort>,
+    pub(crate) filter: Option<Filter>,
+}
+
+/// The validated query: `(name, value)` pairs except `size` and `offset`.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedParams {
+    size: Option<u32>,
+    offset: u64,
+    query: Vec<(&'static str, String)>,
+}
+
+impl ListParams {
+    pub(crate) fn check(&self) -> Result<CheckedParams> {
+        if let Some(size) = self.size
+            && !(1..=MAX_PAGE_SIZE).contains(&size)
+        {
+            return Err(Error::invalid_input(
+                "size",
+                format!("must be between 1 and {MAX_PAGE_SIZE}, got {size}"),
+            ));
+        }
+        let mut query = Vec::new();
+        if !self.fields.is_empty() {
+            query.push(("fields", fields_param(&self.fields)?));
+        }
+        if let Some(filter) = &self.filter
+            && !filter.is_empty()
+        {
+            query.push(("filter", filter.render()?));
+        }
+        if let Some(sort) = &self.sort {
+            query.push(("sort", sort.render()?));
+        }
+        Ok(CheckedParams {
+            size: self.size,
+            offset: self.offset,
+            query,
+        })
+    }
+}
+
+/// `fields=` with `id` always included, so results decode and can be acted on.
+pub(crate) fn fields_param(fields: &[String]) -> Result<String> {
+    let mut out = vec!["id"];
+    for field in fields {
+        if !is_field_name(field) {
+            return Err(Error::invalid_input(
+                "fields",
+                format!("{field:?} is not a field name"),
+            ));
+        }
+        if !out.contains(&field.as_str()) {
+            out.push(field);
+        }
+    }
+    Ok(out.join(","))
+}
+
+/// A listing: one page with [`send`](Self::send), every page with [`stream`](Self::stream).
+#[must_use = "a listing does nothing until sent or streamed"]
+pub struct ListRequest<'c, T> {
+    client: &'c Client,
+    operation: &'static Operation,
+    path_param: Option<(&'static str, i32)>,
+    params: ListParams,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for ListRequest<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("operation", &self.operation.name)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
+    pub(crate) fn new(client: &'c Client, operation: &'static Operation) -> Self {
+        Self {
+            client,
+            operation,
+            path_param: None,
+            params: ListParams::default(),
+            _item: PhantomData,
+        }
+    }
+
+    pub(crate) fn path_param(mut self, name: &'static str, value: i32) -> Self {
+        self.path_param = Some((name, value));
+        self
+    }
+
+    /// Items per page, 1 to 1000 (LogicMonitor's default is 50 for [`send`](Self::send);
+    /// [`stream`](Self::stream) uses 1000 unless told otherwise).
+    pub fn size(mut self, size: u32) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+
+    /// Items to skip before the first one returned (default 0).
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.params.offset = offset;
+        self
+    }
+
+    /// Returns only these properties (camelCase; `id` is always added). Properties left
+    /// out decode as absent or empty.
+    pub fn fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        self.params.fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sort order.
+    pub fn sort(mut self, sort: Sort) -> Self {
+        self.params.sort = Some(sort);
+        self
+    }
+
+    /// Only items matching `filter`.
+    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
+        self.params.filter = Some(filter.into());
+        self
+    }
+
+    fn checked(&self) -> Result<CheckedParams> {
+        if let Some((name, value)) = self.path_param
+            && value <= 0
+        {
+            return Err(Error::invalid_input(
+                name,
+                "an id must be a positive integer",
+            ));
+        }
+        self.params.check()
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<ListPage<T>> {
+        let checked = self.checked()?;
+        let (page, _) = fetch_page::<T>(
+            &self.client.http,
+            self.operation,
+            self.path_param,
+            &checked,
+            checked.offset,
+            checked.size,
+        )
+        .await?;
+        Ok(page)
+    }
+
+    /// Every matching item, page after page (`offset += items`), until `total` is reached
+    /// or a page comes back empty. Nothing is sent until the stream is polled; invalid
+    /// parameters are reported as its first item.
+    pub fn stream(self) -> ItemStream<T> {
+        let checked = match self.checked() {
+            Ok(checked) => checked,
+            Err(error) => return Box::pin(futures_util::stream::once(async { Err(error) })),
+        };
+        let http = self.client.http.clone();
+        let operation = self.operation;
+        let path_param = self.path_param;
+        let start = checked.offset;
+        let size = checked.size.unwrap_or(MAX_PAGE_SIZE);
+        paginate(
+            operation.name,
+            Pagination::Offset { size },
+            move |request: PageRequest| {
+                let http = http.clone();
+                let checked = checked.clone();
+                async move {
+                    let PageRequest::Offset { offset, size } = request else {
+                        return Ok(Page::new(Vec::new()));
+                    };
+                    let (page, fingerprint) = fetch_page::<T>(
+                        &http,
+                        operation,
+                        path_param,
+                        &checked,
+                        start + offset,
+                        Some(size),
+                    )
+                    .await?;
+                    // `paginate` counts from 0; the caller's starting offset is ours.
+                    let total = page.total.saturating_sub(start);
+                    Ok(Page::new(page.items)
+                        .total(Some(total))
+                        .fingerprint(fingerprint))
+                }
+            },
+        )
+    }
+}
+
+async fn fetch_page<T: DeserializeOwned>(
+    http: &HttpClient,
+    operation: &'static Operation,
+    path_param: Option<(&'static str, i32)>,
+    checked: &CheckedParams,
+    offset: u64,
+    size: Option<u32>,
+) -> Result<(ListPage<T>, u64)> {
+    let mut request = http.request(operation);
+    if let Some((name, value)) = path_param {
+        request = request.path_param(name, value);
+    }
+    request = request.query_opt("size", size);
+    if offset > 0 {
+        request = request.query("offset", offset);
+    }
+    for (name, value) in &checked.query {
+        request = request.query(*name, value);
+    }
+    let response = request.send().await?;
+    let envelope: Envelope<T> = response.json()?;
+    let total = envelope
+        .total
+        .and_then(|t| u64::try_from(t).ok())
+        .unwrap_or(offset + envelope.items.len() as u64);
+    Ok((
+        ListPage {
+            total,
+            items: envelope.items,
+        },
+        response.fingerprint(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_needs_a_place_and_credentials_and_hides_them() {
+        let key = SecretString::from("canary-builder-key");
+        let builder = Client::builder().account("acme").lmv1("id", key.clone());
+        assert!(!format!("{builder:?}").contains("canary"));
+        let client = builder.build().unwrap();
+        assert_eq!(
+            client.http().base_url().as_str(),
+            "https://acme.logicmonitor.com/santaba/rest"
+        );
+        assert!(!format!("{client:?}").contains("canary"));
+        assert!(Client::builder().lmv1("id", key.clone()).build().is_err());
+        assert!(Client::builder().account("acme").build().is_err());
+        assert!(
+            Client::builder()
+                .account("ac.me/x")
+                .lmv1("id", key.clone())
+                .build()
+                .is_err()
+        );
+        assert!(
+            Client::builder()
+                .account("acme")
+                .lmv1("a:b", key)
+                .build()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn list_params_are_checked() {
+        let params = |size| ListParams {
+            size: Some(size),
+            ..ListParams::default()
+        };
+        assert!(params(0).check().is_err());
+        assert!(params(1001).check().is_err());
+        assert!(params(1000).check().is_ok());
+        assert_eq!(
+            fields_param(&["username".into(), "id".into()]).unwrap(),
+            "id,username"
+        );
+        assert!(fields_param(&["user name".into()]).is_err());
+        assert!(Sort::asc("a b").render().is_err());
+        assert_eq!(Sort::desc("lastLoginOn").render().unwrap(), "-lastLoginOn");
+    }
+}

@@ -1,0 +1,400 @@
+//! A typed builder for LogicMonitor's filter syntax.
+//!
+//! `filter=<field><op><value>[,<field><op><value>…]`: `,` joins clauses with AND and
+//! `||` joins groups of clauses with OR (AND binds tighter). String values are always
+//! put in double quotes, and inside them `\`, `"`, `,`, `|` and (for exact matches) `*`
+//! are escaped with a backslash, which LogicMonitor reads as "the next character,
+//! literally". So no value, whatever it contains, can end its quotes, start another
+//! clause or widen a match: `username:"a\",b\|\|status:\"x"` is still one clause about
+//! one username.
+//!
+//! ```
+//! use logicmonitor_client::{Clause, Filter};
+//!
+//! let filter = Filter::new()
+//!     .and(Clause::eq("status", "active"))
+//!     .and(Clause::lt("lastLoginOn", 1_690_000_000_i64));
+//! assert_eq!(filter.render().unwrap(), r#"status:"active",lastLoginOn<1690000000"#);
+//!
+//! let sneaky = Filter::from(Clause::eq("username", r#"x",status:"suspended"#));
+//! assert_eq!(sneaky.render().unwrap(), r#"username:"x\"\,status:\"suspended""#);
+//! ```
+
+use std::fmt::Write as _;
+
+use core_http::{Error, Result};
+
+use crate::types::AdminStatus;
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Operator {
+    /// `:` equals (a [`FilterValue::Glob`] may use `*`).
+    Eq,
+    /// `!:` not equal.
+    Ne,
+    /// `>` greater than.
+    Gt,
+    /// `<` less than.
+    Lt,
+    /// `>:` greater than or equal.
+    Ge,
+    /// `<:` less than or equal.
+    Le,
+    /// `~` contains.
+    Contains,
+    /// `!~` does not contain.
+    NotContains,
+}
+
+impl Operator {
+    /// The operator as written in a filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => ":",
+            Self::Ne => "!:",
+            Self::Gt => ">",
+            Self::Lt => "<",
+            Self::Ge => ">:",
+            Self::Le => "<:",
+            Self::Contains => "~",
+            Self::NotContains => "!~",
+        }
+    }
+}
+
+/// A value on the right of an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterValue {
+    /// A literal string: quoted, every special character escaped.
+    Text(String),
+    /// A string where `*` is a wildcard: quoted and escaped except for `*`.
+    Glob(String),
+    /// An integer, unquoted.
+    Int(i64),
+    /// A boolean, unquoted `true` / `false`.
+    Bool(bool),
+}
+
+impl From<&str> for FilterValue {
+    fn from(value: &str) -> Self {
+        Self::Text(value.to_owned())
+    }
+}
+
+impl From<String> for FilterValue {
+    fn from(value: String) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<i64> for FilterValue {
+    fn from(value: i64) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl From<i32> for FilterValue {
+    fn from(value: i32) -> Self {
+        Self::Int(value.into())
+    }
+}
+
+impl From<bool> for FilterValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+
+impl From<&AdminStatus> for FilterValue {
+    fn from(value: &AdminStatus) -> Self {
+        Self::Text(value.as_str().to_owned())
+    }
+}
+
+impl From<AdminStatus> for FilterValue {
+    fn from(value: AdminStatus) -> Self {
+        Self::from(&value)
+    }
+}
+
+/// One `<field><op><value>` comparison. With several values (see [`Clause::any_of`]) the
+/// clause matches any of them (`field:"a"|"b"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    field: String,
+    op: Operator,
+    values: Vec<FilterValue>,
+}
+
+impl Clause {
+    /// `field <op> value`.
+    pub fn new(field: impl Into<String>, op: Operator, value: impl Into<FilterValue>) -> Self {
+        Self {
+            field: field.into(),
+            op,
+            values: vec![value.into()],
+        }
+    }
+
+    /// Exact equality (`:`); a `*` in a string value is matched literally.
+    pub fn eq(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Eq, value)
+    }
+
+    /// Not equal (`!:`).
+    pub fn ne(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Ne, value)
+    }
+
+    /// Greater than (`>`).
+    pub fn gt(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Gt, value)
+    }
+
+    /// Less than (`<`).
+    pub fn lt(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Lt, value)
+    }
+
+    /// Greater than or equal (`>:`).
+    pub fn ge(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Ge, value)
+    }
+
+    /// Less than or equal (`<:`).
+    pub fn le(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
+        Self::new(field, Operator::Le, value)
+    }
+
+    /// Contains (`~`).
+    pub fn contains(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::new(field, Operator::Contains, FilterValue::Text(value.into()))
+    }
+
+    /// Does not contain (`!~`).
+    pub fn not_contains(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::new(
+            field,
+            Operator::NotContains,
+            FilterValue::Text(value.into()),
+        )
+    }
+
+    /// Equality against a pattern where `*` matches anything (`username:"*svc*"`).
+    pub fn glob(field: impl Into<String>, pattern: impl Into<String>) -> Self {
+        Self::new(field, Operator::Eq, FilterValue::Glob(pattern.into()))
+    }
+
+    /// Equal to any of `values` (`status:"active"|"suspended"`). An empty list is
+    /// rejected when the filter is rendered.
+    pub fn any_of<V: Into<FilterValue>>(
+        field: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            op: Operator::Eq,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    fn render_into(&self, out: &mut String) -> Result<()> {
+        if !is_field_name(&self.field) {
+            return Err(Error::invalid_input(
+                "filter",
+                format!(
+                    "{:?} is not a field name (letters, digits, `_` and `.`)",
+                    self.field
+                ),
+            ));
+        }
+        if self.values.is_empty() {
+            return Err(Error::invalid_input(
+                "filter",
+                format!("the clause on `{}` has no value", self.field),
+            ));
+        }
+        out.push_str(&self.field);
+        out.push_str(self.op.as_str());
+        for (index, value) in self.values.iter().enumerate() {
+            if index > 0 {
+                out.push('|');
+            }
+            match value {
+                FilterValue::Text(text) => quote(out, text, true),
+                FilterValue::Glob(text) => quote(out, text, false),
+                FilterValue::Int(number) => {
+                    let _ = write!(out, "{number}");
+                }
+                FilterValue::Bool(flag) => {
+                    let _ = write!(out, "{flag}");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Field names: ASCII letters, digits, `_`, and `.` between names (`roles.name`).
+pub(crate) fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+fn quote(out: &mut String, text: &str, escape_star: bool) {
+    out.push('"');
+    for ch in text.chars() {
+        if matches!(ch, '\\' | '"' | ',' | '|') || (escape_star && ch == '*') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+}
+
+/// A filter: groups of clauses, the clauses of a group joined with AND (`,`), the
+/// groups with OR (`||`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    groups: Vec<Vec<Clause>>,
+}
+
+impl Filter {
+    /// An empty filter (matches everything; renders as nothing).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `clause` with AND to the last group.
+    #[must_use]
+    pub fn and(mut self, clause: Clause) -> Self {
+        match self.groups.last_mut() {
+            Some(group) => group.push(clause),
+            None => self.groups.push(vec![clause]),
+        }
+        self
+    }
+
+    /// Joins `other`'s groups with OR: `(self) || (other)`.
+    #[must_use]
+    pub fn or(mut self, other: Filter) -> Self {
+        self.groups.extend(other.groups);
+        self
+    }
+
+    /// Whether the filter has no clause.
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(Vec::is_empty)
+    }
+
+    /// The filter as LogicMonitor syntax (not yet URL-encoded: the request does that once).
+    pub fn render(&self) -> Result<String> {
+        let mut out = String::new();
+        for (index, group) in self.groups.iter().filter(|g| !g.is_empty()).enumerate() {
+            if index > 0 {
+                out.push_str("||");
+            }
+            for (position, clause) in group.iter().enumerate() {
+                if position > 0 {
+                    out.push(',');
+                }
+                clause.render_into(&mut out)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl From<Clause> for Filter {
+    fn from(clause: Clause) -> Self {
+        Self::new().and(clause)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_operator() {
+        let cases = [
+            (Clause::eq("status", "active"), r#"status:"active""#),
+            (Clause::ne("status", "active"), r#"status!:"active""#),
+            (Clause::gt("id", 5), "id>5"),
+            (Clause::lt("lastLoginOn", 7_i64), "lastLoginOn<7"),
+            (Clause::ge("id", 5), "id>:5"),
+            (Clause::le("lastLoginOn", 7_i64), "lastLoginOn<:7"),
+            (Clause::contains("username", "svc"), r#"username~"svc""#),
+            (
+                Clause::not_contains("username", "svc"),
+                r#"username!~"svc""#,
+            ),
+            (Clause::glob("username", "*svc*"), r#"username:"*svc*""#),
+            (Clause::eq("apionly", false), "apionly:false"),
+            (
+                Clause::any_of("status", ["active", "suspended"]),
+                r#"status:"active"|"suspended""#,
+            ),
+            (
+                Clause::eq("roles.name", "readonly"),
+                r#"roles.name:"readonly""#,
+            ),
+        ];
+        for (clause, expected) in cases {
+            assert_eq!(Filter::from(clause).render().unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let filter = Filter::new()
+            .and(Clause::eq("a", 1))
+            .and(Clause::eq("b", 2))
+            .or(Filter::from(Clause::eq("c", 3)));
+        assert_eq!(filter.render().unwrap(), "a:1,b:2||c:3");
+        assert_eq!(Filter::new().render().unwrap(), "");
+        assert!(Filter::new().is_empty());
+    }
+
+    #[test]
+    fn special_characters_are_escaped_inside_quotes() {
+        let rendered = Filter::from(Clause::eq("username", r#"a"b,c||d\e*f"#))
+            .render()
+            .unwrap();
+        assert_eq!(rendered, r#"username:"a\"b\,c\|\|d\\e\*f""#);
+        // Outside the escapes there is exactly one unescaped quote pair and no separator.
+        let mut unescaped = String::new();
+        let mut chars = rendered.chars();
+        while let Some(ch) = chars.next() {
+            if ch == '\\' {
+                chars.next();
+            } else {
+                unescaped.push(ch);
+            }
+        }
+        assert_eq!(unescaped, r#"username:"abcdef""#);
+        assert_eq!(
+            Filter::from(Clause::glob("username", "a*\""))
+                .render()
+                .unwrap(),
+            r#"username:"a*\"""#
+        );
+    }
+
+    #[test]
+    fn bad_field_names_and_empty_value_lists_are_invalid_input() {
+        for field in ["", "user name", "a,b", "x:y", "a..b", ".a"] {
+            let error = Filter::from(Clause::eq(field, 1)).render().unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidInput { field, .. } if field == "filter"),
+                "{error:?}"
+            );
+        }
+        let empty = Clause::any_of::<&str>("status", []);
+        assert!(Filter::from(empty).render().is_err());
+    }
+}

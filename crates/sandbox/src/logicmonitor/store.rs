@@ -1,0 +1,557 @@
+//! The simulator's state: compact user records, groups, roles, API tokens.
+//!
+//! Seeded users keep only what can change or is cheap to hold (ids, status, roles,
+//! groups, last login, about 40 bytes each); names and emails are regenerated from
+//! [`People`] on demand, so a million users fit in well under 100 MB. A user whose
+//! profile is created or edited through the API carries its own [`Profile`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+use super::filter::Field;
+use crate::people::{People, Person};
+
+/// Marks a user with no generated person behind it.
+pub(crate) const NO_PERSON: u32 = u32::MAX;
+
+pub(crate) const STATUS_ACTIVE: u8 = 0;
+pub(crate) const STATUS_SUSPENDED: u8 = 1;
+
+const TIMEZONES: &[&str] = &[
+    "America/Los_Angeles",
+    "America/New_York",
+    "America/Chicago",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+];
+
+/// The seeded user groups.
+pub(crate) const SEED_GROUPS: &[(&str, &str)] = &[
+    ("Network Operations", "NOC engineers"),
+    ("Service Desk", "First-line support"),
+    ("Security", "Security operations"),
+    ("Engineering", "Platform engineering"),
+    ("Management", "Managers and leads"),
+    ("Contractors", "External contractors"),
+    ("Auditors", "Read-only auditors"),
+    ("Finance", "Billing and finance"),
+];
+
+/// One user, compactly.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) id: i32,
+    pub(crate) person: u32,
+    pub(crate) status: u8,
+    pub(crate) apionly: bool,
+    /// Shared between users with the same roles, so a million users hold four lists.
+    pub(crate) roles: Arc<[i32]>,
+    /// Shared like `roles` for seeded users; replaced on change.
+    pub(crate) groups: Arc<[i32]>,
+    pub(crate) last_login: i64,
+    pub(crate) profile: Option<Box<Profile>>,
+}
+
+/// The editable text of a user.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Profile {
+    pub(crate) username: String,
+    pub(crate) email: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) note: String,
+    pub(crate) phone: String,
+    pub(crate) timezone: String,
+    pub(crate) sms_email: String,
+    pub(crate) contact_method: String,
+    pub(crate) sms_email_format: String,
+    pub(crate) force_password_change: bool,
+    pub(crate) two_fa_enabled: bool,
+    pub(crate) created_by: String,
+    pub(crate) has_password: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub(crate) id: i32,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) created_on: i64,
+    pub(crate) updated_on: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Role {
+    pub(crate) id: i32,
+    pub(crate) name: &'static str,
+    pub(crate) json: Value,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) id: i32,
+    pub(crate) admin_id: i32,
+    pub(crate) access_id: String,
+    pub(crate) access_key: String,
+    pub(crate) bearer: bool,
+    pub(crate) note: String,
+    pub(crate) status: i32,
+    pub(crate) created_on: i64,
+}
+
+/// Everything the simulator knows.
+#[derive(Debug)]
+pub(crate) struct Store {
+    people: People,
+    pub(crate) users: Vec<User>,
+    pub(crate) next_user_id: i32,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) next_group_id: i32,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) next_token_id: i32,
+    /// Lower-cased username → id, built on first need.
+    usernames: Option<HashMap<String, i32>>,
+}
+
+/// How to seed a store.
+#[derive(Debug, Clone)]
+#[allow(clippy::struct_field_names)]
+pub(crate) struct Seed {
+    pub(crate) seed: u64,
+    pub(crate) users: usize,
+    pub(crate) now: SystemTime,
+    pub(crate) never_logged_in: f64,
+    pub(crate) api_only: f64,
+    pub(crate) suspended: f64,
+    pub(crate) access_id: String,
+    pub(crate) access_key: String,
+    pub(crate) bearer: String,
+}
+
+pub(crate) fn epoch_secs(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn built_in_roles() -> Vec<Role> {
+    let privilege = |object_type: &str, operation: &str| json!({"objectType": object_type, "objectId": "*", "objectName": object_type, "operation": operation, "subOperation": ""});
+    let role = |id: i32, name: &'static str, description: &str, privileges: Vec<Value>| Role {
+        id,
+        name,
+        json: json!({
+            "id": id, "name": name, "description": description, "privileges": privileges,
+            "customHelpLabel": "", "customHelpURL": "", "twoFARequired": false,
+            "requireEULA": false, "acctRequireTwoFA": false,
+            "enableRemoteSessionInCompanyLevel": true, "roleGroupId": 1,
+            "userPermission": "write", "isSamlRole": false,
+        }),
+    };
+    vec![
+        role(
+            1,
+            "administrator",
+            "Administrator can do everything, including security-sensitive actions",
+            vec![
+                privilege("dashboard_group", "write"),
+                privilege("host_group", "write"),
+                privilege("setting", "write"),
+                privilege("remoteSession", "write"),
+            ],
+        ),
+        role(
+            2,
+            "readonly",
+            "Read-only access to everything",
+            vec![
+                privilege("dashboard_group", "read"),
+                privilege("host_group", "read"),
+                privilege("setting", "read"),
+            ],
+        ),
+        role(
+            3,
+            "manager",
+            "Manage resources, alerts and dashboards",
+            vec![
+                privilege("dashboard_group", "write"),
+                privilege("host_group", "write"),
+                privilege("setting", "read"),
+            ],
+        ),
+        role(
+            4,
+            "ackonly",
+            "Acknowledge alerts only",
+            vec![
+                privilege("host_group", "ack"),
+                privilege("dashboard_group", "read"),
+            ],
+        ),
+    ]
+}
+
+impl Store {
+    #[allow(clippy::too_many_lines)]
+    pub(crate) fn seeded(seed: &Seed) -> Self {
+        let people = People::new(seed.seed, seed.now).never_logged_in(seed.never_logged_in);
+        let now = epoch_secs(seed.now);
+        let groups: Vec<Group> = SEED_GROUPS
+            .iter()
+            .zip(1..)
+            .map(|((name, description), id)| Group {
+                id,
+                name: (*name).to_owned(),
+                description: (*description).to_owned(),
+                created_on: now - 400 * 86_400 + i64::from(id) * 3_600,
+                updated_on: now - 30 * 86_400,
+            })
+            .collect();
+        let group_count = i32::try_from(groups.len()).unwrap_or(i32::MAX);
+        // Seeded users share these lists instead of allocating their own.
+        let role_lists: Vec<Arc<[i32]>> = (1..=4).map(|r| Arc::from([r])).collect();
+        let no_group: Arc<[i32]> = Arc::from([]);
+        let single: Vec<Arc<[i32]>> = (1..=group_count).map(|g| Arc::from([g])).collect();
+        let pairs: Vec<Arc<[i32]>> = (1..=group_count)
+            .map(|g| Arc::from([g, g % group_count + 1]))
+            .collect();
+        let mut users = Vec::with_capacity(seed.users + 1);
+        // User 1 owns the sandbox's credentials: an API-only administrator.
+        users.push(User {
+            id: 1,
+            person: NO_PERSON,
+            status: STATUS_ACTIVE,
+            apionly: true,
+            roles: Arc::from([1]),
+            groups: Arc::from([]),
+            last_login: 0,
+            profile: Some(Box::new(Profile {
+                username: "sandbox.api".to_owned(),
+                note: "Owns the sandbox's API tokens".to_owned(),
+                timezone: "UTC".to_owned(),
+                contact_method: "email".to_owned(),
+                sms_email_format: "sms".to_owned(),
+                created_by: "LogicMonitor".to_owned(),
+                ..Profile::default()
+            })),
+        });
+        for index in 0..seed.users {
+            let person = people.person(index);
+            let mut rng = fastrand::Rng::with_seed(
+                seed.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x4C4D,
+            );
+            let apionly = rng.f64() < seed.api_only;
+            let status = if rng.f64() < seed.suspended {
+                STATUS_SUSPENDED
+            } else {
+                STATUS_ACTIVE
+            };
+            let role = match rng.u32(0..100) {
+                0..5 => 1,
+                5..20 => 3,
+                20..30 => 4,
+                _ => 2,
+            };
+            let groups = match rng.u32(0..100) {
+                0..15 => Arc::clone(&no_group),
+                15..85 => Arc::clone(&single[rng.usize(..single.len())]),
+                _ => {
+                    let first = rng.i32(1..=group_count);
+                    Arc::clone(&pairs[usize::try_from(first - 1).unwrap_or(0)])
+                }
+            };
+            let last_login = if apionly {
+                0
+            } else {
+                person.last_login.map_or(0, epoch_secs)
+            };
+            users.push(User {
+                id: i32::try_from(index + 2).unwrap_or(i32::MAX),
+                person: u32::try_from(index).unwrap_or(NO_PERSON),
+                status,
+                apionly,
+                roles: Arc::clone(&role_lists[usize::try_from(role - 1).unwrap_or(0)]),
+                groups,
+                last_login,
+                profile: None,
+            });
+        }
+        let next_user_id = i32::try_from(users.len() + 1).unwrap_or(i32::MAX);
+        let tokens = vec![
+            Token {
+                id: 1,
+                admin_id: 1,
+                access_id: seed.access_id.clone(),
+                access_key: seed.access_key.clone(),
+                bearer: false,
+                note: "sandbox LMv1 token".to_owned(),
+                status: 2,
+                created_on: now - 86_400,
+            },
+            Token {
+                id: 2,
+                admin_id: 1,
+                access_id: "lmb_sandbox_bearer".to_owned(),
+                access_key: seed.bearer.clone(),
+                bearer: true,
+                note: "sandbox bearer token".to_owned(),
+                status: 2,
+                created_on: now - 86_400,
+            },
+        ];
+        Self {
+            people,
+            users,
+            next_user_id,
+            next_group_id: group_count + 1,
+            groups,
+            roles: built_in_roles(),
+            tokens,
+            next_token_id: 3,
+            usernames: None,
+        }
+    }
+
+    pub(crate) fn user_index(&self, id: i32) -> Option<usize> {
+        self.users.binary_search_by_key(&id, |u| u.id).ok()
+    }
+
+    pub(crate) fn group_index(&self, id: i32) -> Option<usize> {
+        self.groups.binary_search_by_key(&id, |g| g.id).ok()
+    }
+
+    pub(crate) fn role(&self, id: i32) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    fn person(&self, user: &User) -> Option<Person> {
+        (user.person != NO_PERSON).then(|| self.people.person(user.person as usize))
+    }
+
+    /// The user's profile, generated from its person when it has none of its own.
+    pub(crate) fn profile(&self, user: &User) -> Profile {
+        if let Some(profile) = &user.profile {
+            return (**profile).clone();
+        }
+        let Some(person) = self.person(user) else {
+            return Profile::default();
+        };
+        Profile {
+            email: if user.apionly {
+                String::new()
+            } else {
+                person.email.clone()
+            },
+            first_name: person.first_name.to_owned(),
+            last_name: person.last_name.to_owned(),
+            timezone: TIMEZONES[person.index % TIMEZONES.len()].to_owned(),
+            contact_method: "email".to_owned(),
+            sms_email_format: "sms".to_owned(),
+            created_by: if person.index % 3 == 0 {
+                "SAML"
+            } else {
+                "Chief Admin"
+            }
+            .to_owned(),
+            has_password: !user.apionly,
+            username: person.username,
+            ..Profile::default()
+        }
+    }
+
+    /// A filter's view of one user; text fields are generated only when asked for.
+    pub(crate) fn user_field<'a>(
+        &'a self,
+        user: &'a User,
+        cache: &mut Option<Profile>,
+        name: &str,
+    ) -> Field<'a> {
+        let mut text = |pick: fn(&Profile) -> &str| {
+            let profile = cache.get_or_insert_with(|| self.profile(user));
+            Field::Str(pick(profile).to_owned().into())
+        };
+        match name {
+            "id" => Field::Int(user.id.into()),
+            "status" => Field::Str(status_name(user.status).into()),
+            "apionly" => Field::Bool(user.apionly),
+            "lastLoginOn" => Field::Int(user.last_login),
+            "adminGroupIds" => Field::List(
+                user.groups
+                    .iter()
+                    .map(|g| Field::Int((*g).into()))
+                    .collect(),
+            ),
+            "roles.id" => Field::List(user.roles.iter().map(|r| Field::Int((*r).into())).collect()),
+            "roles.name" => Field::List(
+                user.roles
+                    .iter()
+                    .filter_map(|r| self.role(*r))
+                    .map(|r| Field::Str(r.name.into()))
+                    .collect(),
+            ),
+            "username" => text(|p| &p.username),
+            "email" => text(|p| &p.email),
+            "firstName" => text(|p| &p.first_name),
+            "lastName" => text(|p| &p.last_name),
+            "note" => text(|p| &p.note),
+            "phone" => text(|p| &p.phone),
+            "timezone" => text(|p| &p.timezone),
+            "createdBy" => text(|p| &p.created_by),
+            _ => Field::Null,
+        }
+    }
+
+    /// A user as the API shows it (never the password).
+    pub(crate) fn user_json(&self, user: &User) -> Map<String, Value> {
+        let profile = self.profile(user);
+        let roles: Vec<Value> = user
+            .roles
+            .iter()
+            .filter_map(|id| self.role(*id))
+            .map(|role| role.json.clone())
+            .collect();
+        let view_permission = json!({
+            "Resources": true, "Websites": true, "Reports": true, "Dashboards": true,
+            "Alerts": true, "Settings": true, "Maps": true, "Logs": true, "Traces": true,
+        });
+        let value = json!({
+            "id": user.id,
+            "username": profile.username,
+            "email": profile.email,
+            "firstName": profile.first_name,
+            "lastName": profile.last_name,
+            "note": profile.note,
+            "phone": profile.phone,
+            "smsEmail": profile.sms_email,
+            "smsEmailFormat": profile.sms_email_format,
+            "timezone": profile.timezone,
+            "contactMethod": profile.contact_method,
+            "status": status_name(user.status),
+            "roles": roles,
+            "adminGroupIds": &*user.groups,
+            "lastLoginOn": user.last_login,
+            "lastAccessOn": user.last_login,
+            "lastActionOn": user.last_login,
+            "lastAction": "",
+            "lastActionOnLocal": "",
+            "apionly": user.apionly,
+            "twoFAEnabled": profile.two_fa_enabled,
+            "forcePasswordChange": profile.force_password_change,
+            "acceptEULA": user.last_login > 0,
+            "acceptEULAOn": user.last_login,
+            "createdBy": profile.created_by,
+            "userPermission": "write",
+            "userType": "user",
+            "tenantId": 0,
+            "trainingEmail": "",
+            "immediateForceLogout": false,
+            "viewPermission": view_permission,
+        });
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    pub(crate) fn group_json(group: &Group) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert("id".into(), group.id.into());
+        map.insert("name".into(), group.name.clone().into());
+        map.insert("description".into(), group.description.clone().into());
+        map.insert("parentId".into(), 0.into());
+        map.insert("createdOn".into(), group.created_on.into());
+        map.insert("updatedOn".into(), group.updated_on.into());
+        map.insert("userPermission".into(), "write".into());
+        map
+    }
+
+    pub(crate) fn token_json(&self, token: &Token, with_key: bool) -> Map<String, Value> {
+        let owner = self.user_index(token.admin_id).map(|i| &self.users[i]);
+        let mut map = Map::new();
+        map.insert("id".into(), token.id.into());
+        map.insert("adminId".into(), token.admin_id.into());
+        map.insert(
+            "adminName".into(),
+            owner
+                .map(|u| self.profile(u).username)
+                .unwrap_or_default()
+                .into(),
+        );
+        map.insert("accessId".into(), token.access_id.clone().into());
+        if with_key {
+            map.insert("accessKey".into(), token.access_key.clone().into());
+        }
+        map.insert("note".into(), token.note.clone().into());
+        map.insert("status".into(), token.status.into());
+        map.insert(
+            "roles".into(),
+            owner.map_or_else(
+                || Value::Array(Vec::new()),
+                |u| {
+                    u.roles
+                        .iter()
+                        .filter_map(|r| self.role(*r))
+                        .map(|r| Value::from(r.name))
+                        .collect()
+                },
+            ),
+        );
+        map.insert("createdOn".into(), token.created_on.into());
+        map.insert("lastUsedOn".into(), 0.into());
+        map.insert("createdBy".into(), "sandbox.api".into());
+        if token.bearer {
+            map.insert("type".into(), "bearer".into());
+        }
+        map
+    }
+
+    /// The id of the user called `username` (any case), if any.
+    pub(crate) fn find_username(&mut self, username: &str) -> Option<i32> {
+        if self.usernames.is_none() {
+            let mut index = HashMap::with_capacity(self.users.len());
+            for user in &self.users {
+                index.insert(self.profile(user).username.to_lowercase(), user.id);
+            }
+            self.usernames = Some(index);
+        }
+        self.usernames
+            .as_ref()
+            .and_then(|index| index.get(&username.to_lowercase()).copied())
+    }
+
+    /// Keeps the username index (when built) in step with a change.
+    pub(crate) fn rename(&mut self, id: i32, old: Option<&str>, new: Option<&str>) {
+        if let Some(index) = &mut self.usernames {
+            if let Some(old) = old {
+                index.remove(&old.to_lowercase());
+            }
+            if let Some(new) = new {
+                index.insert(new.to_lowercase(), id);
+            }
+        }
+    }
+
+    pub(crate) fn role_user_counts(&self) -> HashMap<i32, usize> {
+        let mut counts = HashMap::new();
+        for user in &self.users {
+            for role in user.roles.iter() {
+                *counts.entry(*role).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+}
+
+pub(crate) fn status_name(status: u8) -> &'static str {
+    if status == STATUS_SUSPENDED {
+        "suspended"
+    } else {
+        "active"
+    }
+}

@@ -1,0 +1,549 @@
+//! The LogicMonitor simulator seen over raw HTTP/1.1 (no client crate): version and
+//! auth checks, v3 error bodies, paging limits, filters, PATCH semantics, rate limits.
+
+#![cfg(feature = "logicmonitor")]
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use portal_sandbox::Sandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use serde_json::Value;
+use sha2::Sha256;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const NOW_SECS: u64 = 1_767_225_600;
+
+fn now() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(NOW_SECS)
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn signature(key: &str, method: &str, millis: u64, body: &str, path: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(format!("{method}{millis}{body}{path}").as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .fold(String::new(), |mut out, b| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+            out
+        });
+    base64::engine::general_purpose::STANDARD.encode(hex)
+}
+
+/// Sends one request; `auth` is the Authorization header (`None`: signed LMv1 at `millis`).
+async fn send(
+    sandbox: &Sandbox,
+    lm: &LogicMonitorSandbox,
+    method: &str,
+    path_and_query: &str,
+    body: &str,
+    millis: u64,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let path = path_and_query.split('?').next().unwrap();
+    let signed = path.strip_prefix("/santaba/rest").unwrap();
+    let authorization = format!(
+        "LMv1 {}:{}:{millis}",
+        lm.access_id(),
+        signature(lm.access_key(), method, millis, body, signed)
+    );
+    let mut headers = vec![
+        ("Authorization", authorization.as_str()),
+        ("X-Version", "3"),
+    ];
+    for (name, value) in extra {
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        headers.push((name, value));
+    }
+    raw(sandbox, method, path_and_query, body, &headers).await
+}
+
+async fn raw(
+    sandbox: &Sandbox,
+    method: &str,
+    target: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut stream = tokio::net::TcpStream::connect(sandbox.addr())
+        .await
+        .unwrap();
+    let mut request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        if !value.is_empty() {
+            use std::fmt::Write as _;
+            let _ = write!(request, "{name}: {value}\r\n");
+        }
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: serde_json::from_str(body).unwrap_or(Value::Null),
+    }
+}
+
+async fn start(users: usize) -> (LogicMonitorSandbox, Sandbox) {
+    let lm = LogicMonitorSandbox::builder()
+        .seed(9)
+        .users(users)
+        .now(now())
+        .build();
+    let sandbox = Sandbox::builder()
+        .router(lm.router())
+        .start()
+        .await
+        .unwrap();
+    (lm, sandbox)
+}
+
+const MILLIS: u64 = NOW_SECS * 1000;
+
+#[tokio::test]
+async fn auth_and_version_failures_are_v3_errors() {
+    let (lm, sandbox) = start(3).await;
+    let ok = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles",
+        "",
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.body["total"], 4);
+
+    let no_version = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles",
+        "",
+        MILLIS,
+        &[("X-Version", "")],
+    )
+    .await;
+    assert_eq!(no_version.status, 400);
+    let by_query = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles?v=3",
+        "",
+        MILLIS,
+        &[("X-Version", "")],
+    )
+    .await;
+    assert_eq!(by_query.status, 200);
+
+    for millis in [MILLIS - 31 * 60 * 1000, MILLIS + 31 * 60 * 1000] {
+        let stale = send(
+            &sandbox,
+            &lm,
+            "GET",
+            "/santaba/rest/setting/roles",
+            "",
+            millis,
+            &[],
+        )
+        .await;
+        assert_eq!(stale.status, 401);
+        assert_eq!(stale.body["errorCode"], 1401);
+        assert!(stale.body["errorMessage"].is_string());
+        assert!(stale.body.get("errorDetail").is_some());
+    }
+    let within = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles",
+        "",
+        MILLIS - 29 * 60 * 1000,
+        &[],
+    )
+    .await;
+    assert_eq!(within.status, 200);
+    let unsigned = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles",
+        "",
+        MILLIS,
+        &[("Authorization", "")],
+    )
+    .await;
+    assert_eq!(unsigned.status, 401);
+    let bearer = format!("Bearer {}", lm.bearer_token());
+    let by_bearer = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/roles",
+        "",
+        MILLIS,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(by_bearer.status, 200);
+}
+
+#[tokio::test]
+async fn the_raw_body_is_what_is_verified() {
+    let (lm, sandbox) = start(3).await;
+    // Python-SDK style JSON (spaces) signs and verifies as sent.
+    let body = r#"{"status": "suspended", "adminGroupIds": [2]}"#;
+    let patched = send(
+        &sandbox,
+        &lm,
+        "PATCH",
+        "/santaba/rest/setting/admins/2",
+        body,
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(patched.body["status"], "suspended");
+    assert_eq!(patched.body["adminGroupIds"], serde_json::json!([2]));
+    assert!(
+        patched.body["username"].is_string(),
+        "PATCH keeps what was not sent"
+    );
+
+    // The same signature on a body that differs by one byte fails.
+    let path = "/setting/admins/2";
+    let authorization = format!(
+        "LMv1 {}:{}:{MILLIS}",
+        lm.access_id(),
+        signature(lm.access_key(), "PATCH", MILLIS, body, path)
+    );
+    let tampered = raw(
+        &sandbox,
+        "PATCH",
+        "/santaba/rest/setting/admins/2",
+        &body.replace("[2]", "[3]"),
+        &[("Authorization", &authorization), ("X-Version", "3")],
+    )
+    .await;
+    assert_eq!(tampered.status, 401);
+    // DELETE with a signed `{}` body, as the Python SDK sends it.
+    let deleted = send(
+        &sandbox,
+        &lm,
+        "DELETE",
+        "/santaba/rest/setting/admins/3",
+        "{}",
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(deleted.status, 200);
+    assert_eq!(deleted.body, serde_json::json!({}));
+    let gone = send(
+        &sandbox,
+        &lm,
+        "GET",
+        "/santaba/rest/setting/admins/3",
+        "",
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(gone.status, 404);
+    assert_eq!(gone.body["errorCode"], 1404);
+}
+
+#[tokio::test]
+async fn listing_rules() {
+    let (lm, sandbox) = start(60).await;
+    let get = |target: &'static str| send(&sandbox, &lm, "GET", target, "", MILLIS, &[]);
+    let page =
+        get("/santaba/rest/setting/admins?size=10&offset=5&fields=id,username&sort=-id").await;
+    assert_eq!(page.body["total"], 61);
+    assert!(page.body["searchId"].is_null());
+    let items = page.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(items[0]["id"], 56);
+    assert_eq!(items[0].as_object().unwrap().len(), 2, "fields projects");
+    assert_eq!(
+        get("/santaba/rest/setting/admins?size=1001").await.status,
+        400
+    );
+    assert_eq!(
+        get("/santaba/rest/setting/admins").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+    assert_eq!(
+        get("/santaba/rest/setting/admins?filter=username%3A%22unclosed")
+            .await
+            .status,
+        400
+    );
+    assert_eq!(get("/santaba/rest/setting/admins/abc").await.status, 400);
+    let filtered = get(
+        "/santaba/rest/setting/admins?filter=status%3A%22suspended%22%2Capionly%3Afalse&size=1000",
+    )
+    .await;
+    assert!(
+        filtered.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["status"] == "suspended" && u["apionly"] == false)
+    );
+    let readonly = get("/santaba/rest/setting/roles?filter=name%3A%22readonly%22").await;
+    assert_eq!(readonly.body["total"], 1);
+    assert!(
+        !readonly.body["items"][0]["privileges"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let no_admin = get("/santaba/rest/setting/roles?excludeAdmin=TRUE").await;
+    assert_eq!(no_admin.body["total"], 3);
+    assert_eq!(
+        get("/santaba/rest/setting/roles?excludeAdmin=maybe")
+            .await
+            .status,
+        400
+    );
+}
+
+#[tokio::test]
+async fn writes_validate_and_conflict() {
+    let (lm, sandbox) = start(5).await;
+    let post = |path: &'static str, body: &'static str| {
+        send(&sandbox, &lm, "POST", path, body, MILLIS, &[])
+    };
+    let created = post("/santaba/rest/setting/admins", r#"{"username":"jdoe","email":"jdoe@example.com","password":"S3cret!pass","roles":[{"id":2}]}"#).await;
+    assert_eq!(created.status, 200);
+    assert!(created.body.get("password").is_none());
+    assert_eq!(created.body["roles"][0]["name"], "readonly");
+    let dup = post(
+        "/santaba/rest/setting/admins",
+        r#"{"username":"JDOE","email":"x@example.com","roles":[{"id":2}]}"#,
+    )
+    .await;
+    assert_eq!(
+        (dup.status, dup.body["errorCode"].as_i64()),
+        (409, Some(1409))
+    );
+    for bad in [
+        r#"{"username":"a","email":"nope","roles":[{"id":2}]}"#,
+        r#"{"username":"a","email":"a@example.com","roles":[]}"#,
+        r#"{"username":"a","email":"a@example.com","roles":[{"id":77}]}"#,
+        r#"{"username":"a","email":"a@example.com","roles":[{"id":2}],"password":"weak"}"#,
+        r#"{"username":"a","email":"a@example.com","roles":[{"id":2}],"status":"gone"}"#,
+        r#"{"username":"","email":"a@example.com","roles":[{"id":2}]}"#,
+        "not json",
+    ] {
+        let reply = send(
+            &sandbox,
+            &lm,
+            "POST",
+            "/santaba/rest/setting/admins",
+            bad,
+            MILLIS,
+            &[],
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.body["errorCode"].as_i64()),
+            (400, Some(1400)),
+            "{bad}"
+        );
+    }
+    let api_only = post(
+        "/santaba/rest/setting/admins",
+        r#"{"username":"svc","apionly":true,"roles":[{"id":2}]}"#,
+    )
+    .await;
+    assert_eq!(api_only.status, 200);
+    assert_eq!(api_only.body["lastLoginOn"], 0);
+
+    let group = post(
+        "/santaba/rest/setting/admin/groups",
+        r#"{"name":"Suspended","description":"inactive users"}"#,
+    )
+    .await;
+    assert_eq!(group.status, 200);
+    let again = post(
+        "/santaba/rest/setting/admin/groups",
+        r#"{"name":"suspended"}"#,
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    let id = group.body["id"].as_i64().unwrap();
+    let body = format!(r#"{{"adminGroupIds":[{id}]}}"#);
+    let validation = send(
+        &sandbox,
+        &lm,
+        "PATCH",
+        "/santaba/rest/setting/admins/2?validationOnly=True",
+        &body,
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(validation.status, 200);
+    assert_ne!(lm.user_group_ids(2).unwrap(), [i32::try_from(id).unwrap()]);
+    send(
+        &sandbox,
+        &lm,
+        "PATCH",
+        "/santaba/rest/setting/admins/2",
+        &body,
+        MILLIS,
+        &[],
+    )
+    .await;
+    assert_eq!(lm.user_group_ids(2).unwrap(), [i32::try_from(id).unwrap()]);
+    let delete_path = format!("/santaba/rest/setting/admin/groups/{id}");
+    let deleted = send(&sandbox, &lm, "DELETE", &delete_path, "", MILLIS, &[]).await;
+    assert_eq!(deleted.status, 200);
+    assert!(
+        lm.user_group_ids(2).unwrap().is_empty(),
+        "the sandbox drops deleted groups from users"
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_send_headers_and_429_with_1429() {
+    let (lm, sandbox) = start(3).await;
+    lm.set_rate_limit(Some((2, Duration::from_secs(30))));
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let reply = send(
+            &sandbox,
+            &lm,
+            "GET",
+            "/santaba/rest/setting/roles",
+            "",
+            MILLIS,
+            &[],
+        )
+        .await;
+        assert_eq!(reply.header("x-rate-limit-limit"), Some("2"));
+        assert_eq!(reply.header("x-rate-limit-window"), Some("30"));
+        statuses.push((
+            reply.status,
+            reply.header("x-rate-limit-remaining").map(str::to_owned),
+            reply.body["errorCode"].as_i64(),
+        ));
+    }
+    assert_eq!(
+        statuses,
+        [
+            (200, Some("1".into()), None),
+            (200, Some("0".into()), None),
+            (429, Some("0".into()), Some(1429))
+        ]
+    );
+    // Another endpoint has its own quota; the window passes on the sandbox's clock.
+    assert_eq!(
+        send(
+            &sandbox,
+            &lm,
+            "GET",
+            "/santaba/rest/setting/admins",
+            "",
+            MILLIS,
+            &[]
+        )
+        .await
+        .status,
+        200
+    );
+    lm.advance(Duration::from_secs(30));
+    assert_eq!(
+        send(
+            &sandbox,
+            &lm,
+            "GET",
+            "/santaba/rest/setting/roles",
+            "",
+            MILLIS + 30_000,
+            &[]
+        )
+        .await
+        .status,
+        200
+    );
+}
+
+/// Scale check for the benchmark: a million users, pages of 1000.
+/// Run with `cargo test -p portal-sandbox --release --test logicmonitor -- --ignored`.
+#[tokio::test]
+#[ignore = "builds a million users; run in release"]
+async fn a_million_users() {
+    let started = Instant::now();
+    let (lm, sandbox) = start(1_000_000).await;
+    eprintln!("seeded 1,000,001 users in {:?}", started.elapsed());
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        let rss = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS"))
+            .unwrap_or_default();
+        eprintln!("{rss}");
+    }
+    for target in [
+        "/santaba/rest/setting/admins?size=1000",
+        "/santaba/rest/setting/admins?size=1000&offset=998000",
+        "/santaba/rest/setting/admins?size=1000&offset=5000&filter=status%3A%22active%22%2ClastLoginOn%3C1760000000",
+    ] {
+        let started = Instant::now();
+        let page = send(&sandbox, &lm, "GET", target, "", MILLIS, &[]).await;
+        assert_eq!(page.body["items"].as_array().unwrap().len(), 1000);
+        eprintln!(
+            "{target}: total {} in {:?}",
+            page.body["total"],
+            started.elapsed()
+        );
+    }
+}
