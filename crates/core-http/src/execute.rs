@@ -47,11 +47,21 @@ pub(crate) async fn execute(
         attempts = field::Empty,
         request_id = field::Empty,
     );
-    run(inner, operation, &prepared).instrument(span).await
+    // A disabled span (no subscriber interested) costs nothing to skip entering on every poll.
+    if span.is_disabled() {
+        return run(inner, operation, &prepared, &span).await;
+    }
+    run(inner, operation, &prepared, &span)
+        .instrument(span.clone())
+        .await
 }
 
-async fn run(inner: &Inner, operation: &Operation, prepared: &Prepared) -> Result<Response> {
-    let span = tracing::Span::current();
+async fn run(
+    inner: &Inner,
+    operation: &Operation,
+    prepared: &Prepared,
+    span: &tracing::Span,
+) -> Result<Response> {
     let mut waited = Duration::ZERO;
     let mut attempt = 0;
     loop {
@@ -119,7 +129,13 @@ async fn run(inner: &Inner, operation: &Operation, prepared: &Prepared) -> Resul
                 inner.clock.sleep(wait).await;
                 waited += wait;
             }
-            Decision::GiveUp => return Err(into_error(inner, operation, result, limits)),
+            Decision::GiveUp => {
+                let error = into_error(inner, operation, result, limits);
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
+                return Err(error);
+            }
         }
     }
 }
@@ -276,9 +292,6 @@ fn api_error(inner: &Inner, operation: &'static str, received: &Received) -> Err
     let request_id = details
         .request_id
         .or_else(|| header_request_id(inner, &received.headers));
-    if let Some(id) = &request_id {
-        tracing::Span::current().record("request_id", id.as_str());
-    }
     Error::Api {
         operation,
         status: received.status,
