@@ -5,7 +5,9 @@
 //! server said about the rest; the stream yields items one by one, keeps at most one page
 //! in memory, sends nothing until polled, and stops on an empty page, a missing cursor or
 //! the reported total. A server that repeats a cursor or returns the same page twice ends
-//! the stream with [`Error::Pagination`] instead of looping.
+//! the stream with [`Error::Pagination`] instead of looping, and so does an empty page
+//! before the total or page count the server announced (the listing would otherwise end
+//! early without a word).
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -135,6 +137,8 @@ struct State<T, F> {
     buffer: VecDeque<T>,
     seen_cursors: HashSet<String>,
     last_fingerprint: Option<u64>,
+    /// The last `total` (items) and `total_pages` the server announced.
+    announced: (Option<u64>, Option<u64>),
     /// An error to report once the items already fetched have been yielded.
     pending_error: Option<Error>,
 }
@@ -160,6 +164,7 @@ where
         buffer: VecDeque::new(),
         seen_cursors: HashSet::new(),
         last_fingerprint: None,
+        announced: (None, None),
         pending_error: None,
     };
     Box::pin(stream::unfold(state, |mut state| async move {
@@ -199,8 +204,11 @@ impl<T, F> State<T, F> {
     /// The request that follows `request`, given the page it returned; `None` at the end,
     /// an error when the server's paging information can not be trusted.
     fn after(&mut self, request: &PageRequest, page: &Page<T>) -> Result<Option<PageRequest>> {
+        let total = page.total.or(self.announced.0);
+        let pages = page.total_pages.or(self.announced.1);
+        self.announced = (total, pages);
         if page.items.is_empty() {
-            return Ok(None);
+            return self.check_end(request, total, pages);
         }
         let count = page.items.len() as u64;
         match (request, self.strategy) {
@@ -238,6 +246,30 @@ impl<T, F> State<T, F> {
                 }))
             }
             _ => Ok(None),
+        }
+    }
+
+    /// An empty page ends the listing, unless the server announced more items (offset)
+    /// or pages (page number) than were reached: then the listing stopped early, which is
+    /// reported instead of passing for the end.
+    fn check_end(
+        &self,
+        request: &PageRequest,
+        total: Option<u64>,
+        pages: Option<u64>,
+    ) -> Result<Option<PageRequest>> {
+        let early = match (request, self.strategy) {
+            (PageRequest::Offset { offset, .. }, _) => total.is_some_and(|total| *offset < total),
+            (PageRequest::PageNumber { page, .. }, Pagination::PageNumber { first, .. }) => {
+                let reached = u64::from(page.saturating_sub(first)) + 1;
+                pages.is_some_and(|pages| reached <= pages)
+            }
+            _ => false,
+        };
+        if early {
+            Err(self.misbehaved("an empty page came before the end the server had announced"))
+        } else {
+            Ok(None)
         }
     }
 

@@ -305,3 +305,80 @@ fn _assert_stream_is_send_and_unpin(
 ) -> impl futures_util::Stream<Item = Result<u32>> + Send + Unpin {
     stream
 }
+
+/// Regression (fault matrix): an empty page before the announced end (here an empty 200
+/// answer on page 2 of 3, as a proxy might send) was taken for the end of the listing,
+/// silently truncating it.
+#[tokio::test]
+async fn an_empty_page_before_the_announced_end_is_an_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/users")
+                .json_body(serde_json::json!({"pageNumber": 1, "pageSize": 2}));
+            then.status(200)
+                .header(
+                    "pagination",
+                    r#"{"currentPage":1,"itemsPerPage":2,"totalItems":5,"totalPages":3}"#,
+                )
+                .body("[1,2]");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/users")
+                .json_body(serde_json::json!({"pageNumber": 2, "pageSize": 2}));
+            then.status(200).body("[]");
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let stream = paginate(
+        SEARCH.name,
+        Pagination::PageNumber { size: 2, first: 1 },
+        move |request| {
+            let client = client.clone();
+            async move {
+                let PageRequest::PageNumber { page, size } = request else {
+                    unreachable!()
+                };
+                let response = client
+                    .request(&SEARCH)
+                    .json(&serde_json::json!({"pageNumber": page, "pageSize": size}))
+                    .send()
+                    .await?;
+                let total_pages = response
+                    .headers()
+                    .get("pagination")
+                    .and_then(|value| {
+                        serde_json::from_slice::<serde_json::Value>(value.as_bytes()).ok()
+                    })
+                    .and_then(|value| value["totalPages"].as_u64());
+                Ok(Page::new(response.json::<Vec<u32>>()?).total_pages(total_pages))
+            }
+        },
+    );
+    let (items, error) = collect(stream).await;
+    assert_eq!(items, vec![1, 2]);
+    assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
+
+    // The same for offset paging: an empty page at offset 2 of a total of 4.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("offset", "0");
+            then.status(200).body(r#"{"total":4,"items":[1,2]}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("offset", "2");
+            then.status(200).body(r#"{"total":4,"items":[]}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let (items, error) = collect(offset_stream(client, 2)).await;
+    assert_eq!(items, vec![1, 2]);
+    assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
+}
