@@ -14,16 +14,15 @@
 
 #![allow(clippy::too_many_lines)]
 
-use std::io::Write;
+use core_http::test_util::TraceCapture;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use core_http::clock::ManualClock;
 use core_http::{Error, HeaderName, SecretString};
 use http::Method;
 use portal_sandbox::{Fault, Sandbox};
-use tracing_subscriber::fmt::MakeWriter;
 
 const AT_KEY: &str = "canary-allthenticate-key-41c9";
 const WHALY_KEY: &str = "sk:canary-whaly-key-8d2e";
@@ -35,35 +34,6 @@ const LM_PASSWORD: &str = "Canary!LmPass9x";
 
 fn now() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(1_767_225_600)
-}
-
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 /// Collects everything shown to a user, then checks it once for every canary.
@@ -114,13 +84,7 @@ impl Shown {
 
 #[tokio::test]
 async fn canaries_never_leak_but_do_travel() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = TraceCapture::start();
     let mut shown = Shown::default();
 
     let tl_token = threatlocker(&mut shown).await;

@@ -1,39 +1,14 @@
 //! A canary API key never shows up in `Debug`, `Display` or TRACE-level logs, in any auth
 //! placement, across successful and failed requests.
 
+use core_http::test_util::TraceCapture;
 use std::fmt::Write as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use allthenticate_client::{AuthPlacement, Client, EmailId, SecretString};
 use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::Allthenticate;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const CANARY: &str = "canary-5e1f0a77";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(
@@ -44,14 +19,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn the_canary_never_leaks() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(logs.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = TraceCapture::start();
 
     let sim = Allthenticate::builder().seed(1).api_key(CANARY).build();
     let sandbox = Sandbox::builder()
@@ -115,7 +83,7 @@ async fn the_canary_never_leaks() {
     for text in &texts {
         assert_clean("Debug/Display output", text);
     }
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let logs = logs.text();
     assert!(logs.contains("portal.request"), "spans were captured");
     assert_clean("the TRACE logs", &logs);
     // The key did travel: the journal holds it exactly as received.

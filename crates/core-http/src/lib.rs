@@ -49,6 +49,8 @@ pub mod paginate;
 mod rate_limit;
 mod request;
 pub mod retry;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod validate;
 
 pub use auth::{Authenticate, BearerAuth, HeaderAuth, NoAuth, SignableRequest};

@@ -1,9 +1,9 @@
 //! A canary credential never shows up in `Debug`, `Display` or TRACE-level logs,
 //! across successful, retried and failed requests.
 
+use core_http::test_util::TraceCapture;
 use std::fmt::Write as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use core_http::clock::ManualClock;
@@ -12,39 +12,9 @@ use core_http::{
     SignableRequest,
 };
 use httpmock::prelude::*;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const CANARY: &str = "canary-7f3a9c";
 const GET_USER: Operation = Operation::get("users.get", "/users/{id}");
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// Puts the key in the query string, as some vendors allow.
 #[derive(Debug)]
@@ -114,14 +84,7 @@ fn error_chain(error: &core_http::Error) -> String {
 
 #[tokio::test]
 async fn the_canary_never_leaks() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(logs.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = TraceCapture::start();
     let server = MockServer::start_async().await;
     let (bearer, raw) = mock_routes(&server).await;
 

@@ -1,7 +1,7 @@
 //! A canary credential never shows up in `Debug` output, errors or TRACE-level logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use core_http::test_util::TraceCapture;
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use core_http::clock::ManualClock;
@@ -9,33 +9,10 @@ use logicmonitor_client::{AdminId, Client, NewUser, RoleId, TokenKind};
 use portal_sandbox::Sandbox;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use secrecy::SecretString;
-use tracing_subscriber::fmt::MakeWriter;
 
 const KEY: &str = "canary-key-5d1e77";
 const BEARER: &str = "lmb_canary-bearer-9b2c";
 const PASSWORD: &str = "Canary!Pass9";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in [KEY, BEARER, PASSWORD, "canary"] {
@@ -48,13 +25,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn credentials_stay_out_of_debug_errors_and_trace_logs() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = TraceCapture::start();
 
     let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
     let lm = LogicMonitorSandbox::builder()
@@ -121,7 +92,7 @@ async fn credentials_stay_out_of_debug_errors_and_trace_logs() {
     let denied = bad.roles().list().send().await.unwrap_err();
     assert_clean("a 401", &format!("{denied} {denied:?}"));
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     assert!(
         logs.contains("portal.request"),
         "tracing was captured: {logs}"

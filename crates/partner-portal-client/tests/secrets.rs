@@ -1,8 +1,8 @@
 //! Canary secrets (the API key and a user's password) never appear in `Debug`,
 //! `Display` or TRACE-level logs, across successful, retried and failed requests.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use core_http::test_util::TraceCapture;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use core_http::clock::ManualClock;
@@ -11,40 +11,10 @@ use futures_util::TryStreamExt;
 use partner_portal_client::{Client, NewUser, SecretString};
 use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::{Fault, Sandbox};
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const KEY: &str = "sk:canary-5f1e2d";
 const KEY_WITHOUT_PREFIX: &str = "canary-nosk-77aa";
 const PASSWORD: &str = "canary-pw-91c4";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for canary in ["canary-5f1e2d", "canary-nosk-77aa", "canary-pw-91c4"] {
@@ -57,14 +27,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn canaries_stay_out_of_debug_errors_and_trace_logs() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = TraceCapture::start();
 
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600));
     let sim_clock = clock.clone();

@@ -1,38 +1,13 @@
 //! A canary token never appears in `Debug` of the builder, client or errors, nor in
 //! TRACE-level logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use core_http::test_util::TraceCapture;
 
 use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use threatlocker_client::Client;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const CANARY: &str = "canary-5e1d0c9b7a";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(
@@ -43,14 +18,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn the_canary_never_leaks() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = TraceCapture::start();
 
     let portal = ThreatLocker::builder().seed(10).build();
     let sandbox = Sandbox::builder()
@@ -105,7 +73,7 @@ async fn the_canary_never_leaks() {
     );
     assert_clean("journal Debug", &format!("{sent:?}"));
 
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     assert!(
         text.contains("user.timezones"),
         "logs were captured: {text}"
