@@ -191,6 +191,12 @@ fn field_label(field: &str) -> String {
 }
 
 impl ConfigError {
+    /// A vendor client refused these settings (`build` failed): reported against the
+    /// portal and the field most likely at fault.
+    pub(crate) fn client(portal: &str, field: &str, error: &core_http::Error) -> Self {
+        Self::new(Some(portal), field, reason_of(error))
+    }
+
     fn new(portal: Option<&str>, field: &str, reason: impl Into<String>) -> Self {
         Self {
             portal: portal.map(str::to_owned),

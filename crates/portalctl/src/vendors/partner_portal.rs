@@ -1,0 +1,76 @@
+//! Whaly partner portals: list, create (invite), delete. No suspension in the API.
+
+use futures_util::TryStreamExt;
+use partner_portal_client::{Client, NewUser, PartnerPortalUser, PortalHandle};
+
+use crate::config::{ConfigError, Location, Vendor};
+use crate::record::{LastLogin, UserRecord, UserStatus};
+use crate::vendors::{copy, full_name};
+
+/// Builds the portal handle; a problem is reported against the portal and field.
+pub fn connect(
+    portal: &str,
+    location: &Location,
+    portal_id: &str,
+    api_key: &secrecy::SecretString,
+) -> Result<PortalHandle, ConfigError> {
+    let mut builder = Client::builder().api_key(copy(api_key));
+    if let Location::BaseUrl(url) = location {
+        builder = builder.base_url(url);
+    }
+    let client = builder
+        .build()
+        .map_err(|error| ConfigError::client(portal, "api_key_env", &error))?;
+    Ok(client.portal(portal_id))
+}
+
+/// Every portal user, normalized.
+pub async fn list(handle: &PortalHandle, portal: &str) -> Result<Vec<UserRecord>, String> {
+    let users: Vec<PartnerPortalUser> = handle
+        .list_users()
+        .stream()
+        .try_collect()
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(users
+        .iter()
+        .map(|user| UserRecord {
+            portal: portal.to_owned(),
+            vendor: Vendor::PartnerPortal,
+            tenant: Some(handle.id().to_owned()),
+            id: user.id.clone(),
+            email: Some(user.email.to_lowercase()),
+            name: full_name(Some(&user.first_name), Some(&user.last_name)),
+            status: UserStatus::Active,
+            last_login: user
+                .last_logged_at
+                .get()
+                .map_or(LastLogin::Never, LastLogin::At),
+            roles: Vec::new(),
+            groups: Vec::new(),
+            inactive: false,
+        })
+        .collect())
+}
+
+/// Deletes the portal user.
+pub async fn delete(handle: &PortalHandle, id: &str) -> Result<(), String> {
+    handle
+        .delete_user(id)
+        .await
+        .map(drop)
+        .map_err(|error| error.to_string())
+}
+
+/// Creates the user with the role named `role` (names taken from the address).
+pub async fn invite(handle: &PortalHandle, email: &str, role: &str) -> Result<(), String> {
+    let local = email.split('@').next().unwrap_or(email);
+    let mut parts = local.splitn(2, '.');
+    let first = parts.next().unwrap_or(local);
+    let last = parts.next().unwrap_or("-");
+    handle
+        .ensure_user(&NewUser::new(first, last, email).role_named(role))
+        .await
+        .map(drop)
+        .map_err(|error| error.to_string())
+}

@@ -1,0 +1,664 @@
+//! The `portalctl` binary end to end, against sandboxes this test starts (or, with no
+//! configuration, the built-in one). These live in the portalctl package because only
+//! there does Cargo hand tests the binary's path (`CARGO_BIN_EXE_portalctl`).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::SystemTime;
+
+use portal_sandbox::Sandbox;
+use portal_sandbox::allthenticate::Allthenticate;
+use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::partner_portal::PartnerPortalSim;
+use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
+use serde_json::Value;
+
+const AT_KEY: &str = "canary-at-5f1e0c";
+const PP_KEY: &str = "sk:canary-pp-9b2d47";
+const LM_ID: &str = "lmCanaryAccessId0001";
+const LM_KEY: &str = "canary-lm-key-7c3a1f";
+
+/// Four simulators, a portals file pointing at them and the environment it needs.
+struct World {
+    tl: ThreatLocker,
+    at: Allthenticate,
+    pp: PartnerPortalSim,
+    lm: LogicMonitorSandbox,
+    servers: Vec<Sandbox>,
+    dir: PathBuf,
+    env: Vec<(&'static str, String)>,
+}
+
+impl World {
+    async fn start(name: &str, children: usize, lacking: usize) -> Self {
+        let now = SystemTime::now();
+        let tl = ThreatLocker::builder()
+            .seed(3)
+            .children(children)
+            .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))
+            .children_lacking_role("Technician", lacking)
+            .build();
+        let at = Allthenticate::builder()
+            .seed(3)
+            .users(30)
+            .guests(0)
+            .api_key(AT_KEY)
+            .now(now)
+            .build();
+        let pp = PartnerPortalSim::builder()
+            .seed(3)
+            .users(30)
+            .api_key(PP_KEY)
+            .now(now)
+            .build();
+        let lm = LogicMonitorSandbox::builder()
+            .seed(3)
+            .users(40)
+            .lmv1_credentials(LM_ID, LM_KEY)
+            .now(now)
+            .build();
+        let mut servers = Vec::new();
+        for router in [tl.router(), at.router(), pp.router(), lm.router()] {
+            servers.push(Sandbox::builder().router(router).start().await.unwrap());
+        }
+        let dir = std::env::temp_dir().join(format!("portalctl-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = format!(
+            r#"
+[[portals]]
+name = "tl"
+vendor = "threatlocker"
+base_url = "{}"
+token_env = "T_TL_TOKEN"
+
+[[portals]]
+name = "at"
+vendor = "allthenticate"
+base_url = "{}"
+api_key_env = "T_AT_KEY"
+
+[[portals]]
+name = "pp"
+vendor = "partner-portal"
+base_url = "{}"
+portal_id = "{}"
+api_key_env = "T_PP_KEY"
+
+[[portals]]
+name = "lm"
+vendor = "logicmonitor"
+base_url = "{}"
+access_id_env = "T_LM_ID"
+access_key_env = "T_LM_KEY"
+"#,
+            servers[0].base_url(),
+            servers[1].base_url(),
+            servers[2].base_url(),
+            pp.portal_id(),
+            servers[3].url("/santaba/rest"),
+        );
+        std::fs::write(dir.join("portals.toml"), config).unwrap();
+        let env = vec![
+            ("T_TL_TOKEN", tl.token()),
+            ("T_AT_KEY", AT_KEY.to_owned()),
+            ("T_PP_KEY", PP_KEY.to_owned()),
+            ("T_LM_ID", LM_ID.to_owned()),
+            ("T_LM_KEY", LM_KEY.to_owned()),
+        ];
+        Self {
+            tl,
+            at,
+            pp,
+            lm,
+            servers,
+            dir,
+            env,
+        }
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.dir.join("journal.jsonl")
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        self.env.iter().map(|(_, value)| value.clone()).collect()
+    }
+
+    /// Runs portalctl with this world's config and journal.
+    async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[]).await
+    }
+
+    async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+        let mut full = vec![
+            "--config".to_owned(),
+            self.dir.join("portals.toml").display().to_string(),
+            "--journal".to_owned(),
+            self.journal().display().to_string(),
+        ];
+        full.extend(args.iter().map(|arg| (*arg).to_owned()));
+        let mut env: Vec<(String, String)> = self
+            .env
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect();
+        for (name, value) in extra_env {
+            env.retain(|(existing, _)| existing != name);
+            env.push(((*name).to_owned(), (*value).to_owned()));
+        }
+        portalctl(full, env, &self.dir).await
+    }
+
+    fn requests(&self) -> usize {
+        self.servers
+            .iter()
+            .map(|server| server.journal().len())
+            .sum()
+    }
+}
+
+/// Runs the binary off the async threads (the sandboxes keep serving), with a clean
+/// environment apart from `env`.
+async fn portalctl(args: Vec<String>, env: Vec<(String, String)>, home: &Path) -> Output {
+    let home = home.to_owned();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_portalctl"))
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .envs(env)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn stdout_json(output: &Output) -> Vec<Value> {
+    serde_json::from_slice::<Value>(&output.stdout)
+        .unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {}", text(&output.stdout)))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn lm_ids(lm: &LogicMonitorSandbox) -> Vec<i32> {
+    (1..=i32::try_from(lm.user_count()).unwrap() + 10)
+        .filter(|id| lm.user(*id).is_some())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_without_config_uses_the_built_in_sandbox() {
+    let home = std::env::temp_dir().join(format!("portalctl-cli-noconfig-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let table = portalctl(vec!["audit".into()], vec![], &home).await;
+    assert_eq!(table.status.code(), Some(0), "{}", text(&table.stderr));
+    let stdout = text(&table.stdout);
+    let header = stdout.lines().next().unwrap();
+    for column in [
+        "PORTAL",
+        "VENDOR",
+        "EMAIL",
+        "STATUS",
+        "LAST LOGIN",
+        "INACTIVE",
+    ] {
+        assert!(header.contains(column), "{header}");
+    }
+    for vendor in ["allthenticate", "partner-portal", "logicmonitor"] {
+        assert!(
+            stdout.lines().skip(1).any(|line| line.contains(vendor)),
+            "{vendor}"
+        );
+    }
+    let stderr = text(&table.stderr);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|line| line.contains("built-in sandbox"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+
+    let json = portalctl(
+        vec!["audit".into(), "--format".into(), "json".into()],
+        vec![],
+        &home,
+    )
+    .await;
+    assert_eq!(json.status.code(), Some(0));
+    let records = stdout_json(&json);
+    assert_eq!(
+        records.len(),
+        stdout.lines().count() - 1,
+        "same people as the table"
+    );
+    let keys = [
+        "portal",
+        "vendor",
+        "tenant",
+        "id",
+        "email",
+        "name",
+        "status",
+        "last_login",
+        "roles",
+        "groups",
+        "inactive",
+    ];
+    for record in &records {
+        let object = record.as_object().unwrap();
+        assert_eq!(object.len(), keys.len(), "{record}");
+        for key in keys {
+            assert!(object.contains_key(key), "{key} missing in {record}");
+        }
+        let login = &record["last_login"];
+        assert!(
+            login.is_null()
+                || chrono::DateTime::parse_from_rfc3339(login.as_str().unwrap()).is_ok(),
+            "{login}"
+        );
+    }
+    let vendors: std::collections::HashSet<_> = records
+        .iter()
+        .map(|r| r["vendor"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        vendors.len(),
+        3,
+        "ThreatLocker cannot list users: {vendors:?}"
+    );
+    assert!(records.iter().any(|r| r["inactive"] == true));
+    assert!(records.iter().any(|r| r["inactive"] == false));
+}
+
+/// Someone present in all three listable sandboxes.
+fn everywhere(world: &World) -> String {
+    let lm_emails: Vec<String> = lm_ids(&world.lm)
+        .into_iter()
+        .filter_map(|id| world.lm.user(id)?["email"].as_str().map(str::to_lowercase))
+        .collect();
+    world
+        .at
+        .members()
+        .into_iter()
+        .map(|member| member.email.to_lowercase())
+        .find(|email| {
+            lm_emails.contains(email)
+                && world
+                    .pp
+                    .user_by_email(world.pp.portal_id(), email)
+                    .is_some()
+        })
+        .expect("the seeded people overlap")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offboard_plans_then_applies_once() {
+    let world = World::start("offboard", 2, 0).await;
+    let email = everywhere(&world);
+    let lm_id = lm_ids(&world.lm)
+        .into_iter()
+        .find(|id| {
+            world.lm.user(*id).unwrap()["email"]
+                .as_str()
+                .map(str::to_lowercase)
+                == Some(email.clone())
+        })
+        .unwrap();
+    let lm_status = |world: &World| world.lm.user(lm_id).unwrap()["status"].clone();
+    let at_suspended = |world: &World| world.at.member_by_email(&email).unwrap().suspended;
+
+    let dry = world.run(&["offboard", &email.to_uppercase()]).await;
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let plan = text(&dry.stdout);
+    assert!(
+        plan.contains("suspend") && plan.contains("delete"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("tl: not done: threatlocker's API does not offer list users"),
+        "{plan}"
+    );
+    assert!(!at_suspended(&world));
+    assert!(
+        world
+            .pp
+            .user_by_email(world.pp.portal_id(), &email)
+            .is_some()
+    );
+    assert_eq!(lm_status(&world), "active");
+    assert!(!world.journal().exists(), "a dry run journals nothing");
+
+    let applied = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    assert!(at_suspended(&world));
+    assert!(
+        world
+            .pp
+            .user_by_email(world.pp.portal_id(), &email)
+            .is_none()
+    );
+    assert_eq!(lm_status(&world), "suspended");
+    let journal = std::fs::read_to_string(world.journal()).unwrap();
+    let entries: Vec<Value> = journal
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        entries.len(),
+        6,
+        "started and done for each of three actions: {journal}"
+    );
+    for (portal, action) in [("at", "suspend"), ("pp", "delete"), ("lm", "suspend")] {
+        let outcomes: Vec<_> = entries
+            .iter()
+            .filter(|e| {
+                e["portal"] == portal && e["action"] == action && e["user"] == email.as_str()
+            })
+            .map(|e| e["outcome"].as_str().unwrap())
+            .collect();
+        assert_eq!(outcomes, ["started", "done"], "{portal}");
+        assert!(entries.iter().all(|e| e["time"].is_string()));
+    }
+
+    let again = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        text(&again.stdout).starts_with("Nothing to change."),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(world.journal()).unwrap(), journal);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suspend_inactive_suspends_and_moves_exactly_the_idle() {
+    let world = World::start("inactive", 2, 0).await;
+    let cutoff = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 90 * 86_400;
+    let before: Vec<(i32, Value)> = lm_ids(&world.lm)
+        .into_iter()
+        .map(|id| (id, world.lm.user(id).unwrap()))
+        .collect();
+    let idle = |user: &Value| {
+        user["status"] == "active"
+            && user["apionly"] != true
+            && user["lastLoginOn"].as_i64().unwrap_or(0) < i64::try_from(cutoff).unwrap()
+    };
+    let expected: Vec<i32> = before
+        .iter()
+        .filter(|(_, u)| idle(u))
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < before.len());
+    assert!(
+        before
+            .iter()
+            .any(|(id, u)| u["lastLoginOn"].as_i64().unwrap_or(0) == 0
+                && u["apionly"] != true
+                && expected.contains(id)),
+        "never-logged-in users count as idle"
+    );
+
+    let out = world
+        .run(&[
+            "suspend-inactive",
+            "--days",
+            "90",
+            "--group",
+            "Suspended",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let suspended_group = world
+        .lm
+        .groups()
+        .into_iter()
+        .find(|g| g["name"] == "Suspended")
+        .expect("group created")["id"]
+        .as_i64()
+        .unwrap();
+    for (id, old) in &before {
+        let now = world.lm.user(*id).unwrap();
+        if expected.contains(id) {
+            assert_eq!(now["status"], "suspended", "{id}");
+            assert_eq!(
+                world.lm.user_group_ids(*id).unwrap(),
+                [i32::try_from(suspended_group).unwrap()]
+            );
+        } else {
+            assert_eq!(now["status"], old["status"], "{id} untouched");
+            assert_eq!(now["adminGroupIds"], old["adminGroupIds"], "{id} untouched");
+        }
+    }
+    assert!(
+        before
+            .iter()
+            .any(|(_, u)| u["apionly"] == true && u["status"] == "active"),
+        "API-only users stay active"
+    );
+    let again = world
+        .run(&[
+            "suspend-inactive",
+            "--days",
+            "90",
+            "--group",
+            "Suspended",
+            "--apply",
+        ])
+        .await;
+    assert!(
+        text(&again.stdout).starts_with("Nothing to change."),
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_across_children_reports_the_ones_lacking_the_role() {
+    let world = World::start("invite", 300, 20).await;
+    let out = world
+        .run(&[
+            "invite",
+            "new.tech@msp.example",
+            "--portal",
+            "tl",
+            "--role",
+            "Technician",
+            "--all-child-orgs",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("into 280 of 300 organizations"),
+        "{}",
+        text(&out.stdout)
+    );
+    let lacking = world.tl.children_lacking("Technician");
+    assert_eq!(lacking.len(), 20);
+    let stderr = text(&out.stderr);
+    for child in &lacking {
+        assert!(stderr.contains(&child.to_string()), "{child} reported");
+        assert!(world.tl.pending_users(*child).is_empty());
+    }
+    let invited = world
+        .tl
+        .child_ids()
+        .into_iter()
+        .filter(|child| {
+            world
+                .tl
+                .pending_users(*child)
+                .iter()
+                .any(|u| u.username == "new.tech@msp.example")
+        })
+        .count();
+    assert_eq!(invited, 280);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failing_portal_is_partial_and_the_others_print() {
+    let world = World::start("partial", 2, 0).await;
+    let out = world
+        .run_with(
+            &["users", "--format", "json"],
+            &[("T_PP_KEY", "sk:wrong-key")],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let records = stdout_json(&out);
+    let count = |portal: &str| records.iter().filter(|r| r["portal"] == portal).count();
+    assert_eq!(count("at"), world.at.members().len());
+    assert_eq!(count("lm"), world.lm.user_count());
+    assert_eq!(count("pp"), 0);
+    assert!(
+        text(&out.stderr).contains("portal `pp` failed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Arguments, extra environment, and what the one-line message must say.
+type Case = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_a_usage_error_and_sends_nothing() {
+    let world = World::start("usage", 2, 0).await;
+    let cases: [Case; 5] = [
+        (&["users", "--portal", "nope"], &[], "unknown portal `nope`"),
+        (&["offboard", "not-an-email"], &[], "not an email address"),
+        (&["suspend-inactive", "--days", "0"], &[], "--days"),
+        (
+            &[
+                "invite",
+                "a@b.example",
+                "--portal",
+                "at",
+                "--role",
+                "x",
+                "--all-child-orgs",
+            ],
+            &[],
+            "--all-child-orgs",
+        ),
+        (
+            &["audit"],
+            &[("T_LM_KEY", "")],
+            "portal `lm`, field `access_key_env`",
+        ),
+    ];
+    for (args, env, message) in cases {
+        let out = world.run_with(args, env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(world.requests(), 0, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_leave_the_process_in_text() {
+    let world = World::start("hygiene", 3, 1).await;
+    let email = everywhere(&world);
+    let trace = [("RUST_LOG", "trace")];
+    let mut seen = String::new();
+    for args in [
+        &["portals"][..],
+        &["audit", "--format", "csv"],
+        &["offboard", &email, "--apply"],
+        &[
+            "invite",
+            "x@msp.example",
+            "--portal",
+            "tl",
+            "--role",
+            "Technician",
+            "--all-child-orgs",
+            "--apply",
+        ],
+        &["users"],
+    ] {
+        let out = world.run_with(args, &trace).await;
+        seen.push_str(&text(&out.stdout));
+        seen.push_str(&text(&out.stderr));
+    }
+    let wrong = world
+        .run_with(
+            &["audit"],
+            &[("RUST_LOG", "trace"), ("T_LM_KEY", "canary-wrong-lm-key")],
+        )
+        .await;
+    seen.push_str(&text(&wrong.stderr));
+    seen.push_str(&std::fs::read_to_string(world.journal()).unwrap());
+    assert!(
+        seen.contains("TRACE") || seen.contains("DEBUG") || seen.contains("INFO"),
+        "tracing was on"
+    );
+    for secret in world
+        .secrets()
+        .into_iter()
+        .chain(["canary-wrong-lm-key".to_owned()])
+    {
+        assert!(!seen.contains(&secret), "a secret leaked");
+    }
+    let at = seen
+        .find("canary")
+        .map(|at| &seen[at.saturating_sub(200)..(at + 60).min(seen.len())]);
+    assert!(at.is_none(), "no canary anywhere: {at:?}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let home = std::env::temp_dir().join(format!("portalctl-cli-pipe-{}", std::process::id()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portalctl"))
+        .arg("audit")
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the header line only, then hang up, as `portalctl audit | head -1` would.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(first.starts_with("PORTAL"), "{first}");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        !text(&output.stderr).contains("error"),
+        "{}",
+        text(&output.stderr)
+    );
+}
