@@ -10,9 +10,10 @@
 //! an error). Listings get their fault on the *second* page, so a stream that silently
 //! stops early is caught.
 //!
-//! Choices: back-off runs on a `ManualClock`, so no cell waits. The "stall" is a 2 s
-//! delay against a client configured with a 200 ms timeout (instead of a 30 s stall
-//! against the default timeout). The oversized body is 16 MiB + 1 byte, just over
+//! Choices: back-off runs on a `ManualClock`, so no cell waits. The "stall" is a 10 s
+//! delay against a client configured with a 1 s timeout (instead of a 30 s stall against
+//! the default timeout); the timeout is generous so that ordinary requests on a loaded CI
+//! machine never hit it. The oversized body is 16 MiB + 1 byte, just over
 //! core-http's default cap (no vendor client exposes `max_response_bytes`); it is
 //! declared in `Content-Length`, so the client refuses it without reading it. The
 //! redirect points at a second sandbox on `localhost` (another host name, another port),
@@ -35,8 +36,8 @@ use portal_sandbox::{Fault, Sandbox};
 /// 2026-01-01T00:00:00Z, the simulators' and the clients' clock.
 const NOW_SECS: u64 = 1_767_225_600;
 /// The timeout of clients in the stall cells; the stall is ten times longer.
-const STALL_TIMEOUT: Duration = Duration::from_millis(200);
-const STALL: Duration = Duration::from_secs(2);
+const STALL_TIMEOUT: Duration = Duration::from_secs(1);
+const STALL: Duration = Duration::from_secs(10);
 /// Attempts allowed by the retry policy every client uses here.
 const ATTEMPTS: usize = 4;
 
