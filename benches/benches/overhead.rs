@@ -9,9 +9,9 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use benchmarks::{Entry, record};
 use bytes::Bytes;
 use core_http::{HttpClient, Operation};
 use http_body_util::Full;
@@ -99,28 +99,6 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn summary_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        PathBuf::from,
-    );
-    target.join("bench").join("summary.json")
-}
-
-/// Replaces this benchmark's entry in the summary file, keeping other benchmarks' entries.
-fn record(entry: serde_json::Value) -> std::io::Result<PathBuf> {
-    let path = summary_path();
-    std::fs::create_dir_all(path.parent().expect("summary has a parent"))?;
-    let mut entries: Vec<serde_json::Value> = std::fs::read(&path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
-    entries.retain(|existing| existing["name"] != entry["name"]);
-    entries.push(entry);
-    std::fs::write(&path, serde_json::to_vec_pretty(&entries)?)?;
-    Ok(path)
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
@@ -198,16 +176,13 @@ async fn main() {
         }
     );
 
-    let entry = json!({
-        "name": "core-http transport overhead (GET ~1 KB JSON)",
-        "value": ours_median.as_secs_f64() * 1e6,
-        "unit": "µs/request",
-        "baseline": "bare reqwest + serde_json",
-        "baseline_value": bare_median.as_secs_f64() * 1e6,
-        "ratio": ratio,
-    });
-    match record(entry) {
-        Ok(path) => println!("summary: {}", path.display()),
-        Err(error) => eprintln!("could not write the benchmark summary: {error}"),
-    }
+    record(&[Entry {
+        name: "core-http transport overhead (GET ~1 KB JSON)".into(),
+        value: ours_median.as_secs_f64() * 1e6,
+        unit: "µs/request".into(),
+        baseline: Some("bare reqwest + serde_json".into()),
+        baseline_value: Some(bare_median.as_secs_f64() * 1e6),
+        target: format!("ratio ≤ {TARGET_RATIO:.2}"),
+        met: Some(ratio <= TARGET_RATIO),
+    }]);
 }

@@ -34,7 +34,7 @@ enum Task {
     Ci,
     /// Run the scenario suites against the sandbox.
     Integration(integration::Args),
-    /// Run the transport overhead benchmark.
+    /// Run every benchmark and print one table (`--quick` for a smoke run).
     Bench(bench::Args),
 }
 
