@@ -118,14 +118,25 @@ fn check_portals(command: &Command, directory: &Directory) -> Result<(), Stop> {
         })
     };
     let portal = match command {
-        Command::Users { portal }
-        | Command::Groups {
+        Command::Users { portal } => portal.as_deref(),
+        Command::Groups {
             command:
                 GroupsCommand::List { portal }
                 | GroupsCommand::Create { portal, .. }
                 | GroupsCommand::Delete { portal, .. }
                 | GroupsCommand::Move { portal, .. },
-        } => portal.as_deref(),
+        } => {
+            if let Some(name) = portal {
+                let connected = known(name)?;
+                if !supports(connected.vendor, Operation::Groups) {
+                    return Err(Stop::Usage(format!(
+                        "portal `{name}`: {}",
+                        unsupported(connected.vendor, Operation::Groups)
+                    )));
+                }
+            }
+            None
+        }
         Command::Invite {
             portal,
             all_child_orgs,

@@ -662,3 +662,97 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
         text(&output.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_are_listed_created_moved_into_and_deleted_on_logicmonitor() {
+    let world = World::start("groups", 1, 0).await;
+    let group_named = |name: &str| {
+        world
+            .lm
+            .groups()
+            .into_iter()
+            .find(|group| group["name"] == name)
+            .and_then(|group| group["id"].as_i64())
+    };
+    let existing = world.lm.groups()[0]["name"].as_str().unwrap().to_owned();
+
+    let listed = world.run(&["groups", "list", "--portal", "lm"]).await;
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert!(
+        text(&listed.stdout).contains(&existing),
+        "{}",
+        text(&listed.stdout)
+    );
+
+    let planned = world
+        .run(&["groups", "create", "Night Shift", "--portal", "lm"])
+        .await;
+    assert_eq!(planned.status.code(), Some(0), "{}", text(&planned.stderr));
+    assert_eq!(
+        group_named("Night Shift"),
+        None,
+        "a dry run creates nothing"
+    );
+    let created = world
+        .run(&[
+            "groups",
+            "create",
+            "Night Shift",
+            "--portal",
+            "lm",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    let night_shift = group_named("Night Shift").expect("the group was created");
+
+    let (user_id, email) = lm_ids(&world.lm)
+        .into_iter()
+        .find_map(|id| {
+            let email = world.lm.user(id)?["email"].as_str()?.to_owned();
+            (!email.is_empty()).then_some((id, email))
+        })
+        .expect("a LogicMonitor user with an email");
+    let moved = world
+        .run(&[
+            "groups",
+            "move",
+            &email,
+            "--to",
+            "Night Shift",
+            "--portal",
+            "lm",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(moved.status.code(), Some(0), "{}", text(&moved.stderr));
+    assert_eq!(
+        world.lm.user_group_ids(user_id).unwrap(),
+        [i32::try_from(night_shift).unwrap()]
+    );
+
+    let deleted = world
+        .run(&[
+            "groups",
+            "delete",
+            "Night Shift",
+            "--portal",
+            "lm",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(deleted.status.code(), Some(0), "{}", text(&deleted.stderr));
+    assert_eq!(group_named("Night Shift"), None);
+    assert!(world.lm.user_group_ids(user_id).unwrap().is_empty());
+
+    // Groups are LogicMonitor's alone: another vendor's portal is refused before anything is sent.
+    let before = world.requests();
+    let refused = world.run(&["groups", "list", "--portal", "at"]).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("does not offer user groups"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(world.requests(), before);
+}
