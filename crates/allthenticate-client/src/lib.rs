@@ -1,44 +1,4 @@
-//! Typed async client for the Allthenticate organization API: users, ranks, smart cards,
-//! suspension, invites.
-//!
-//! # Quickstart
-//!
-//! Against the built-in simulator (`portal-sandbox`, feature `allthenticate`); for a
-//! real organization pass its API root and an API key from Settings → API Keys.
-//!
-//! ```
-//! use allthenticate_client::{Client, Rank, SecretString, SmartCard, SuspensionChange};
-//! use portal_sandbox::{Sandbox, allthenticate::Allthenticate};
-//!
-//! #[tokio::main(flavor = "current_thread")]
-//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     let sim = Allthenticate::builder().seed(42).users(10).guests(2).build();
-//!     let sandbox = Sandbox::builder().router(sim.router()).start().await?;
-//!
-//!     let client = Client::builder()
-//!         .base_url(sandbox.base_url())                          // required, no default
-//!         .api_key(SecretString::from(sim.api_key().to_owned())) // Bearer by default
-//!         .build()?;
-//!
-//!     let users = client.users().list().send().await?;
-//!     let first = users.first().expect("seeded members");
-//!     let email = first.email.clone().unwrap_or_default();
-//!     let found = client.users().find_by_email(&email).await?.expect("found");
-//!     assert_eq!(found.email_id, first.email_id);
-//!
-//!     // Keyed by email_id ...
-//!     client.users().add_smart_cards(found.email_id, [SmartCard::new("424242", Some("Badge"))])
-//!         .send().await?;
-//!     assert!(client.users().smart_cards(found.email_id).await?.iter().any(|c| c.number == "424242"));
-//!     // ... except /modifyrank, which takes the user_id: the types keep them apart.
-//!     client.users().set_rank(found.user_id, Rank::Admin).await?;
-//!
-//!     // Suspend reads first and does nothing the second time.
-//!     assert!(matches!(client.users().suspend(found.email_id).await?, SuspensionChange::Toggled(_)));
-//!     assert_eq!(client.users().suspend(found.email_id).await?, SuspensionChange::AlreadySo);
-//!     Ok(())
-//! }
-//! ```
+#![doc = include_str!("../README.md")]
 //!
 //! # What it covers
 //!

@@ -80,3 +80,8 @@ pub use journal::{DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry};
 pub use people::{DEFAULT_NEVER_LOGGED_IN, People, PeopleIter, Person};
 pub use rate_limit::{RateLimit, RateLimitHeaders, ResetHeader};
 pub use server::{DEFAULT_SHUTDOWN_TIMEOUT, Sandbox, SandboxBuilder};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
