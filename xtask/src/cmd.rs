@@ -50,17 +50,42 @@ impl Cmd {
     /// Echoes the command line, runs it with inherited stdio, and fails unless it succeeds.
     pub(crate) fn run(&self) -> Result<()> {
         println!("$ {self}");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-        let status = Command::new(cargo)
-            .args(&self.args)
-            .envs(self.envs.iter().map(|(key, value)| (key, value)))
-            .current_dir(&self.dir)
+        let status = self
+            .command()
             .status()
             .with_context(|| format!("could not start `{self}`"))?;
         if !status.success() {
             bail!("`{self}` failed ({status})");
         }
         Ok(())
+    }
+
+    /// Runs the command quietly and returns its standard output; fails unless it succeeds.
+    pub(crate) fn output(&self) -> Result<String> {
+        let output = self
+            .command()
+            .output()
+            .with_context(|| format!("could not start `{self}`"))?;
+        if !output.status.success() {
+            bail!(
+                "`{self}` failed ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        String::from_utf8(output.stdout).with_context(|| format!("`{self}` printed invalid UTF-8"))
+    }
+
+    /// The process: `cargo` (from `$CARGO`, else the one on `PATH`) with the arguments and
+    /// environment, in the directory.
+    fn command(&self) -> Command {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+        let mut command = Command::new(cargo);
+        command
+            .args(&self.args)
+            .envs(self.envs.iter().map(|(key, value)| (key, value)))
+            .current_dir(&self.dir);
+        command
     }
 }
 

@@ -7,6 +7,7 @@ mod ci;
 mod cmd;
 mod codegen;
 mod integration;
+mod release;
 
 use std::{
     path::{Path, PathBuf},
@@ -36,6 +37,8 @@ enum Task {
     Integration(integration::Args),
     /// Run every benchmark and print one table (`--quick` for a smoke run).
     Bench(bench::Args),
+    /// Release the crates changed since their last tag (a dry run without `--execute`).
+    Release(release::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +59,7 @@ fn run(task: Task, root: &Path) -> Result<()> {
         Task::Ci => ci::run(root),
         Task::Integration(args) => integration::run(&args, root),
         Task::Bench(args) => bench::run(&args, root),
+        Task::Release(args) => release::run(&args, root),
     }
 }
 
