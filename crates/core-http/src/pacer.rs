@@ -167,10 +167,10 @@ impl Bucket {
         };
         let left = reported.saturating_sub(self.in_flight);
         self.remaining = Some(left);
+        // A reset too far ahead to be a time is no reset the pacer can wait for.
         if left == 0
-            && let Some(wait) = info.wait_hint()
+            && let Some(at) = info.wait_hint().and_then(|wait| now.checked_add(wait))
         {
-            let at = now + wait;
             self.resume_at = Some(self.resume_at.map_or(at, |earlier| earlier.max(at)));
         }
     }
@@ -233,6 +233,18 @@ mod tests {
         let again = pacer.acquire("a", &clock).await;
         assert_eq!(clock.sleeps(), vec![Duration::from_secs(5)]);
         again.release(None);
+    }
+
+    #[tokio::test]
+    async fn a_reset_beyond_any_time_is_not_waited_for() {
+        // `now + wait` panicked on `X-RateLimit-Reset: 18446744073709551615`.
+        let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
+        let pacer = Pacer::new(RateLimitScope::Client);
+        let slot = pacer.acquire("op", &clock).await;
+        slot.release(Some(&info(0, u64::MAX)));
+        let slot = pacer.acquire("op", &clock).await;
+        slot.release(None);
+        assert!(clock.sleeps().is_empty());
     }
 
     #[tokio::test]

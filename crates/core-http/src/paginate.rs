@@ -240,10 +240,16 @@ impl<T, F> State<T, F> {
                 let pages_seen = u64::from(number.saturating_sub(first)) + 1;
                 let last = page.total_pages.is_some_and(|pages| pages_seen >= pages)
                     || count < u64::from(*size);
-                Ok((!last).then_some(PageRequest::PageNumber {
-                    page: number + 1,
-                    size: *size,
-                }))
+                if last {
+                    return Ok(None);
+                }
+                match number.checked_add(1) {
+                    Some(next) => Ok(Some(PageRequest::PageNumber {
+                        page: next,
+                        size: *size,
+                    })),
+                    None => Err(self.misbehaved("the page numbers ran out before the last page")),
+                }
             }
             _ => Ok(None),
         }

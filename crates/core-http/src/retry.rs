@@ -126,7 +126,13 @@ fn backoff(policy: &RetryPolicy, attempt: u32, jitter: f64) -> Duration {
         .base_delay
         .saturating_mul(1 << doublings)
         .min(policy.max_delay);
-    ceiling.mul_f64(jitter.clamp(0.0, 1.0))
+    // `clamp` keeps NaN, which `mul_f64` refuses: no usable jitter means no wait.
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    ceiling.mul_f64(jitter)
 }
 
 /// Reads a `Retry-After` value: delay seconds, or an HTTP date compared with `now`.
@@ -222,6 +228,22 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn a_jitter_that_is_not_a_number_means_no_wait() {
+        // Found by fuzzing: `mul_f64(NaN)` panicked.
+        let mut next = input(status(503), true);
+        next.jitter = f64::NAN;
+        assert_eq!(
+            decide(&RetryPolicy::default(), &next),
+            Decision::RetryAfter(Duration::ZERO)
+        );
+        next.jitter = f64::INFINITY;
+        assert_eq!(
+            decide(&RetryPolicy::default(), &next),
+            Decision::RetryAfter(Duration::from_millis(250))
+        );
     }
 
     #[test]

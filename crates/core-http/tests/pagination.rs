@@ -382,3 +382,44 @@ async fn an_empty_page_before_the_announced_end_is_an_error() {
     assert_eq!(items, vec![1, 2]);
     assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
 }
+
+#[tokio::test]
+async fn page_numbers_that_run_out_end_in_an_error() {
+    // Found by fuzzing: asking for the page after page `u32::MAX` overflowed.
+    let stream = paginate(
+        LIST.name,
+        Pagination::PageNumber {
+            size: 2,
+            first: u32::MAX,
+        },
+        |request| async move {
+            assert_eq!(
+                request,
+                PageRequest::PageNumber {
+                    page: u32::MAX,
+                    size: 2
+                }
+            );
+            Ok::<_, Error>(Page::new(vec![1, 2]))
+        },
+    );
+    let (items, error) = collect(stream).await;
+    assert_eq!(items, vec![1, 2]);
+    assert!(
+        matches!(&error, Some(Error::Pagination { reason, .. }) if reason.contains("ran out")),
+        "{error:?}"
+    );
+
+    // A short last page at `u32::MAX` is simply the end.
+    let stream = paginate(
+        LIST.name,
+        Pagination::PageNumber {
+            size: 2,
+            first: u32::MAX,
+        },
+        |_| async { Ok::<_, Error>(Page::new(vec![1])) },
+    );
+    let (items, error) = collect(stream).await;
+    assert_eq!(items, vec![1]);
+    assert!(error.is_none(), "{error:?}");
+}

@@ -284,6 +284,27 @@ pub struct ListPage<T> {
     pub items: Vec<T>,
 }
 
+impl<T: DeserializeOwned> ListPage<T> {
+    /// Decodes a list response body, `{"total": …, "items": […]}`, as the client does:
+    /// missing `items` are none, and a missing or negative `total` is taken as `offset`
+    /// (where the page was requested) plus the items on this page.
+    pub fn from_json(body: &[u8], offset: u64) -> Result<Self> {
+        Self::decode("list", body, offset)
+    }
+
+    fn decode(operation: &'static str, body: &[u8], offset: u64) -> Result<Self> {
+        let envelope: Envelope<T> = core_http::decode_json(operation, body)?;
+        let total = envelope
+            .total
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(offset.saturating_add(envelope.items.len() as u64));
+        Ok(Self {
+            total,
+            items: envelope.items,
+        })
+    }
+}
+
 #[derive(Deserialize)]
 struct Envelope<T> {
     #[serde(default)]
@@ -479,7 +500,7 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
                         operation,
                         path_param,
                         &checked,
-                        start + offset,
+                        start.saturating_add(offset),
                         Some(size),
                     )
                     .await?;
@@ -514,23 +535,31 @@ async fn fetch_page<T: DeserializeOwned>(
         request = request.query(*name, value);
     }
     let response = request.send().await?;
-    let envelope: Envelope<T> = response.json()?;
-    let total = envelope
-        .total
-        .and_then(|t| u64::try_from(t).ok())
-        .unwrap_or(offset + envelope.items.len() as u64);
-    Ok((
-        ListPage {
-            total,
-            items: envelope.items,
-        },
-        response.fingerprint(),
-    ))
+    let page = ListPage::decode(operation.name, response.body(), offset)?;
+    Ok((page, response.fingerprint()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_pages_read_the_total_or_count_it() {
+        let page = ListPage::<i32>::from_json(br#"{"total":7,"items":[1,2]}"#, 0).unwrap();
+        assert_eq!((page.total, page.items), (7, vec![1, 2]));
+        let page = ListPage::<i32>::from_json(br#"{"total":-1,"items":[1,2]}"#, 40).unwrap();
+        assert_eq!(page.total, 42);
+        let page = ListPage::<i32>::from_json(b"{}", 40).unwrap();
+        assert_eq!((page.total, page.items), (40, vec![]));
+        // `offset + items` used to overflow at the very end of the range.
+        let page = ListPage::<i32>::from_json(br#"{"items":[1]}"#, u64::MAX).unwrap();
+        assert_eq!(page.total, u64::MAX);
+        let error = ListPage::<i32>::from_json(br#"{"items":["x"]}"#, 0).unwrap_err();
+        assert!(
+            matches!(&error, Error::Decode { path, .. } if path == "items[0]"),
+            "{error:?}"
+        );
+    }
 
     #[test]
     fn builder_needs_a_place_and_credentials_and_hides_them() {

@@ -315,6 +315,164 @@ impl From<Clause> for Filter {
     }
 }
 
+impl Filter {
+    /// Reads a filter in the syntax [`render`](Self::render) writes, the inverse of it:
+    /// `Filter::parse(&filter.render()?)` gives back `filter` (a [`FilterValue::Glob`]
+    /// without a `*` comes back as the equal [`FilterValue::Text`]). A backslash makes the
+    /// next character literal; a quoted value with an unescaped `*` is a
+    /// [`FilterValue::Glob`]; unquoted values are integers or `true` / `false`. An empty
+    /// text is the empty filter.
+    ///
+    /// ```
+    /// use logicmonitor_client::{Clause, Filter};
+    ///
+    /// let filter = Filter::from(Clause::eq("username", r#"x",status:"suspended"#))
+    ///     .or(Filter::from(Clause::lt("lastLoginOn", 7)));
+    /// assert_eq!(Filter::parse(&filter.render().unwrap()).unwrap(), filter);
+    /// assert!(Filter::parse(r#"username:"open"#).is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut reader = Reader { rest: text };
+        let mut filter = Self::new();
+        if text.is_empty() {
+            return Ok(filter);
+        }
+        let mut group = Vec::new();
+        loop {
+            group.push(reader.clause()?);
+            if reader.eat("||") {
+                filter.groups.push(std::mem::take(&mut group));
+            } else if !reader.eat(",") {
+                break;
+            }
+        }
+        filter.groups.push(group);
+        if reader.rest.is_empty() {
+            Ok(filter)
+        } else {
+            Err(reader.error("expected `,`, `||` or the end"))
+        }
+    }
+}
+
+/// The unread rest of a filter being parsed.
+struct Reader<'a> {
+    rest: &'a str,
+}
+
+impl Reader<'_> {
+    fn error(&self, expected: &str) -> Error {
+        let shown: String = self.rest.chars().take(20).collect();
+        Error::invalid_input("filter", format!("{expected} at {shown:?}"))
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        match self.rest.strip_prefix(token) {
+            Some(rest) => {
+                self.rest = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn clause(&mut self) -> Result<Clause> {
+        let end = self
+            .rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(self.rest.len());
+        let field = &self.rest[..end];
+        if !is_field_name(field) {
+            return Err(self.error("expected a field name"));
+        }
+        self.rest = &self.rest[end..];
+        // Two-character operators first: `!:` before `:`, `>:` before `>`.
+        let op = [
+            Operator::Ne,
+            Operator::NotContains,
+            Operator::Ge,
+            Operator::Le,
+            Operator::Eq,
+            Operator::Gt,
+            Operator::Lt,
+            Operator::Contains,
+        ]
+        .into_iter()
+        .find(|op| self.eat(op.as_str()))
+        .ok_or_else(|| self.error("expected an operator"))?;
+        let mut values = vec![self.value()?];
+        // One `|` separates values; `||` separates groups.
+        while self.rest.starts_with('|') && !self.rest.starts_with("||") {
+            self.rest = &self.rest[1..];
+            values.push(self.value()?);
+        }
+        Ok(Clause {
+            field: field.to_owned(),
+            op,
+            values,
+        })
+    }
+
+    fn value(&mut self) -> Result<FilterValue> {
+        if self.eat("\"") {
+            return self.quoted();
+        }
+        let end = self.rest.find([',', '|']).unwrap_or(self.rest.len());
+        let word = &self.rest[..end];
+        let value = match word {
+            "true" => FilterValue::Bool(true),
+            "false" => FilterValue::Bool(false),
+            _ if word.bytes().enumerate().all(|(index, b)| {
+                b.is_ascii_digit() || (index == 0 && b == b'-' && word.len() > 1)
+            }) && !word.is_empty() =>
+            {
+                FilterValue::Int(
+                    word.parse()
+                        .map_err(|_| self.error("expected a 64-bit integer"))?,
+                )
+            }
+            _ => return Err(self.error("expected a quoted string, an integer or a boolean")),
+        };
+        self.rest = &self.rest[end..];
+        Ok(value)
+    }
+
+    /// The rest of a quoted value, after its opening quote.
+    fn quoted(&mut self) -> Result<FilterValue> {
+        let mut text = String::new();
+        let (mut wildcard, mut literal_star) = (false, false);
+        let mut chars = self.rest.char_indices();
+        while let Some((index, ch)) = chars.next() {
+            match ch {
+                '"' if wildcard && literal_star => {
+                    // Neither value kind holds both a wildcard and a literal `*`.
+                    return Err(self.error("a value with both a wildcard and an escaped `*`"));
+                }
+                '"' => {
+                    self.rest = &self.rest[index + 1..];
+                    return Ok(if wildcard {
+                        FilterValue::Glob(text)
+                    } else {
+                        FilterValue::Text(text)
+                    });
+                }
+                '\\' => match chars.next() {
+                    Some((_, escaped)) => {
+                        literal_star |= escaped == '*';
+                        text.push(escaped);
+                    }
+                    None => break,
+                },
+                _ => {
+                    wildcard |= ch == '*';
+                    text.push(ch);
+                }
+            }
+        }
+        Err(self.error("expected the closing `\"`"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +554,69 @@ mod tests {
         }
         let empty = Clause::any_of::<&str>("status", []);
         assert!(Filter::from(empty).render().is_err());
+    }
+
+    #[test]
+    fn parse_reads_back_what_render_wrote() {
+        let filters = [
+            Filter::new(),
+            Filter::from(Clause::eq("username", r#"a"b,c||d\e*f"#)),
+            Filter::from(Clause::glob("username", r"*svc\*"))
+                .and(Clause::ne("status", "suspended"))
+                .or(Filter::from(Clause::any_of("id", [-1_i64, 0, i64::MAX])))
+                .or(Filter::from(Clause::le("lastLoginOn", i64::MIN))
+                    .and(Clause::eq("apionly", true))),
+            Filter::from(Clause::contains("roles.name", "|"))
+                .and(Clause::not_contains("email", ","))
+                .and(Clause::gt("id", 1))
+                .and(Clause::ge("id", 2))
+                .and(Clause::any_of("status", ["", "\"\""])),
+        ];
+        for filter in filters {
+            let rendered = filter.render().unwrap();
+            assert_eq!(Filter::parse(&rendered).unwrap(), filter, "{rendered}");
+        }
+    }
+
+    #[test]
+    fn parse_tells_wildcards_from_escaped_stars() {
+        let glob = Filter::parse(r#"username:"*svc\"""#).unwrap();
+        assert_eq!(glob, Filter::from(Clause::glob("username", "*svc\"")));
+        let literal = Filter::parse(r#"username:"\*svc""#).unwrap();
+        assert_eq!(literal, Filter::from(Clause::eq("username", "*svc")));
+        // A glob without a star is the same filter as the plain text.
+        let plain = Filter::from(Clause::glob("username", "svc"))
+            .render()
+            .unwrap();
+        assert_eq!(
+            Filter::parse(&plain).unwrap(),
+            Filter::from(Clause::eq("username", "svc"))
+        );
+    }
+
+    #[test]
+    fn parse_rejects_what_render_never_writes() {
+        for text in [
+            r#"username:"open"#,
+            r#"username:"a\"#,
+            r#"username"x""#,
+            r#":"x""#,
+            r#"user name:"x""#,
+            r#"a..b:"x""#,
+            r#"username:"x"y"#,
+            "username:x",
+            "id:-",
+            "id:9223372036854775808",
+            "id:1,",
+            "id:1||",
+            "id:1|",
+            r#"username:"*a\*""#,
+        ] {
+            let error = Filter::parse(text).unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidInput { field, .. } if field == "filter"),
+                "{text}: {error:?}"
+            );
+        }
     }
 }

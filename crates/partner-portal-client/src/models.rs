@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Deref;
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -161,6 +161,12 @@ fn parse_text<E: de::Error>(text: &str) -> Result<Option<DateTime<Utc>>, E> {
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Ok(Some(time.with_timezone(&Utc)));
     }
+    // Years past 9999 or before 0 carry a sign (`+30137-…`), as serializing writes them.
+    if text.starts_with(['+', '-'])
+        && let Ok(time) = text.parse::<DateTime<FixedOffset>>()
+    {
+        return Ok(Some(time.with_timezone(&Utc)));
+    }
     if let Ok(number) = text.parse::<f64>() {
         return from_epoch(number).map(Some);
     }
@@ -293,6 +299,23 @@ mod tests {
         #[allow(dead_code)]
         id: u8,
         last_logged_at: LastLoggedAt,
+    }
+
+    #[test]
+    fn times_past_year_9999_read_back_what_they_write() {
+        // Found by fuzzing: 888888888888882 ms is in the year 30137, written with a
+        // sign (`+30137-…`) that the RFC 3339 parser refused.
+        for json in ["888888888888882", "-62135596800001", "253402300800000"] {
+            let at: LastLoggedAt = serde_json::from_str(json).unwrap();
+            let written = serde_json::to_string(&at).unwrap();
+            let again: LastLoggedAt = serde_json::from_str(&written).unwrap();
+            assert_eq!(again, at, "{json} written as {written}");
+        }
+        let far: LastLoggedAt = serde_json::from_str(r#""+30137-10-07T20:14:48.882Z""#).unwrap();
+        assert_eq!(
+            far.map(|at| at.timestamp_millis()),
+            Some(888_888_888_888_882)
+        );
     }
 
     fn read(json: &str) -> Option<DateTime<Utc>> {

@@ -1,0 +1,121 @@
+//! LogicMonitor filters: whatever the values hold, a rendered filter parses back to the
+//! same filter (so no value can end its quotes, add a clause or widen a match), and any
+//! text either fails to parse or parses to a filter that renders and parses back to itself.
+
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use logicmonitor_client::{Clause, Error, Filter, FilterValue, Operator};
+
+#[derive(Debug, Arbitrary)]
+enum Value {
+    Text(String),
+    Glob(String),
+    Int(i64),
+    Bool(bool),
+}
+
+#[derive(Debug, Arbitrary)]
+struct ClauseSpec {
+    field: String,
+    op: u8,
+    values: Vec<Value>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    /// Groups joined with OR, each a list of clauses joined with AND.
+    groups: Vec<Vec<ClauseSpec>>,
+    /// Text to parse as it is.
+    text: String,
+}
+
+const OPERATORS: [Operator; 8] = [
+    Operator::Eq,
+    Operator::Ne,
+    Operator::Gt,
+    Operator::Lt,
+    Operator::Ge,
+    Operator::Le,
+    Operator::Contains,
+    Operator::NotContains,
+];
+
+fuzz_target!(|input: Input| {
+    built_filters_round_trip(&input.groups);
+    parsed_filters_are_stable(&input.text);
+});
+
+fn built_filters_round_trip(groups: &[Vec<ClauseSpec>]) {
+    let mut filter = Filter::new();
+    let mut expected = Filter::new();
+    let mut valid = true;
+    for group in groups.iter().filter(|group| !group.is_empty()) {
+        let (mut built, mut normal) = (Filter::new(), Filter::new());
+        for spec in group {
+            let op = OPERATORS[usize::from(spec.op) % OPERATORS.len()];
+            built = built.and(clause(spec, op, false));
+            normal = normal.and(clause(spec, op, true));
+            valid &= is_field_name(&spec.field) && !spec.values.is_empty();
+        }
+        filter = filter.or(built);
+        expected = expected.or(normal);
+    }
+    match filter.render() {
+        Ok(rendered) => {
+            assert!(
+                valid,
+                "rendered a filter with a bad field or no value: {rendered}"
+            );
+            match Filter::parse(&rendered) {
+                Ok(parsed) => assert_eq!(parsed, expected, "{rendered}"),
+                Err(error) => panic!("{rendered:?} does not parse back: {error}"),
+            }
+        }
+        Err(error) => {
+            assert!(!valid, "a valid filter was refused: {error}");
+            assert!(matches!(&error, Error::InvalidInput { field, .. } if field == "filter"));
+        }
+    }
+}
+
+/// The clause of `spec`: one value with its operator, or any of several (or none) with
+/// `:`. With `normal`, a glob without a `*` is the equal plain text.
+fn clause(spec: &ClauseSpec, op: Operator, normal: bool) -> Clause {
+    let value = |value: &Value| match value {
+        Value::Text(text) => FilterValue::Text(text.clone()),
+        Value::Glob(text) if normal && !text.contains('*') => FilterValue::Text(text.clone()),
+        Value::Glob(text) => FilterValue::Glob(text.clone()),
+        Value::Int(number) => FilterValue::Int(*number),
+        Value::Bool(flag) => FilterValue::Bool(*flag),
+    };
+    match spec.values.as_slice() {
+        [one] => Clause::new(spec.field.clone(), op, value(one)),
+        many => Clause::any_of(
+            spec.field.clone(),
+            many.iter().map(value).collect::<Vec<_>>(),
+        ),
+    }
+}
+
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+fn parsed_filters_are_stable(text: &str) {
+    let Ok(parsed) = Filter::parse(text) else {
+        return;
+    };
+    let rendered = parsed.render().unwrap_or_else(|error| {
+        panic!("{text:?} parsed to a filter that does not render: {error}")
+    });
+    assert_eq!(
+        Filter::parse(&rendered).ok().as_ref(),
+        Some(&parsed),
+        "{text:?} rendered as {rendered:?}"
+    );
+}

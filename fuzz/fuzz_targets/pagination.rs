@@ -1,0 +1,141 @@
+//! The paging engine every listing runs on, fed pages from a misbehaving server, and
+//! ThreatLocker's `pagination` header.
+//!
+//! Whatever the pages say, the stream must end (here: within one fetch past the pages the
+//! server has), yield every item at most once and in order, and not panic.
+
+#![no_main]
+
+use std::collections::VecDeque;
+use std::future::ready;
+use std::pin::pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use arbitrary::Arbitrary;
+use core_http::{Error, Page, PageRequest, Pagination, paginate};
+use futures_util::Stream;
+use libfuzzer_sys::fuzz_target;
+use threatlocker_client::{ListPage, PaginationHeader};
+
+#[derive(Debug, Arbitrary)]
+enum Strategy {
+    Offset { size: u32 },
+    Cursor { limit: u32 },
+    PageNumber { size: u32, first: u32 },
+    Single,
+}
+
+#[derive(Debug, Arbitrary)]
+struct ServerPage {
+    items: u8,
+    total: Option<u64>,
+    next_cursor: Option<String>,
+    total_pages: Option<u64>,
+    fingerprint: Option<u64>,
+    fails: bool,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    strategy: Strategy,
+    pages: Vec<ServerPage>,
+    threatlocker_header: String,
+    threatlocker_items: u16,
+    threatlocker_page_size: u32,
+}
+
+fuzz_target!(|input: Input| {
+    drive(&input);
+    threatlocker_header(&input);
+});
+
+fn drive(input: &Input) {
+    let strategy = match input.strategy {
+        Strategy::Offset { size } => Pagination::Offset { size },
+        Strategy::Cursor { limit } => Pagination::Cursor { limit },
+        Strategy::PageNumber { size, first } => Pagination::PageNumber { size, first },
+        Strategy::Single => Pagination::Single,
+    };
+    // Items are numbered across pages, so order and repeats can be checked.
+    let mut next_item = 0_u64;
+    let mut pages = VecDeque::new();
+    for page in &input.pages {
+        let items: Vec<u64> = (next_item..next_item + u64::from(page.items)).collect();
+        next_item += u64::from(page.items);
+        pages.push_back(page_of(page, items));
+    }
+    let supplied = pages.len();
+    let server = Arc::new(Mutex::new((pages, 0_usize)));
+    let fetches = Arc::clone(&server);
+    let stream = paginate("fuzz", strategy, move |request: PageRequest| {
+        let mut server = fetches.lock().unwrap();
+        server.1 += 1;
+        let page = server
+            .0
+            .pop_front()
+            .unwrap_or_else(|| Ok(Page::new(Vec::new())));
+        check_request(&request, strategy);
+        ready(page)
+    });
+    let mut stream = pin!(stream);
+    let mut context = Context::from_waker(Waker::noop());
+    let mut last = None;
+    loop {
+        match stream.as_mut().poll_next(&mut context) {
+            Poll::Ready(Some(Ok(item))) => {
+                assert!(last.is_none_or(|last| item > last), "{item} after {last:?}");
+                last = Some(item);
+            }
+            Poll::Ready(Some(Err(_))) => {}
+            Poll::Ready(None) => break,
+            Poll::Pending => panic!("a ready fetch left the stream pending"),
+        }
+        let fetched = server.lock().unwrap().1;
+        assert!(
+            fetched <= supplied + 1,
+            "{fetched} fetches for {supplied} pages: the stream does not stop"
+        );
+    }
+}
+
+fn page_of(page: &ServerPage, items: Vec<u64>) -> Result<Page<u64>, Error> {
+    if page.fails {
+        return Err(Error::invalid_input("fuzz", "the server failed"));
+    }
+    let mut built = Page::new(items)
+        .total(page.total)
+        .next_cursor(page.next_cursor.clone())
+        .total_pages(page.total_pages);
+    if let Some(fingerprint) = page.fingerprint {
+        built = built.fingerprint(fingerprint);
+    }
+    Ok(built)
+}
+
+/// Requests keep the strategy's page size.
+fn check_request(request: &PageRequest, strategy: Pagination) {
+    match (request, strategy) {
+        (PageRequest::Offset { size, .. }, Pagination::Offset { size: expected })
+        | (PageRequest::Cursor { limit: size, .. }, Pagination::Cursor { limit: expected })
+        | (PageRequest::PageNumber { size, .. }, Pagination::PageNumber { size: expected, .. }) => {
+            assert_eq!(*size, expected);
+        }
+        (PageRequest::Single, Pagination::Single) => {}
+        other => panic!("request {other:?} does not fit the strategy"),
+    }
+}
+
+fn threatlocker_header(input: &Input) {
+    let Ok(header) = serde_json::from_str::<PaginationHeader>(&input.threatlocker_header) else {
+        return;
+    };
+    let page = ListPage {
+        items: vec![(); usize::from(input.threatlocker_items)],
+        pagination: Some(header.clone()),
+    };
+    let more = page.has_more(input.threatlocker_page_size);
+    if let (Some(current), Some(total)) = (header.current_page, header.total_pages) {
+        assert_eq!(more, current < total);
+    }
+}
