@@ -53,6 +53,11 @@ fn steps(root: &Path) -> Vec<Step> {
             action: Action::CodegenCheck,
         },
         Step {
+            // Advisories are left out: their database can not be fetched here (see deny.toml).
+            name: "deny",
+            action: cargo(&["deny", "check", "licenses", "bans", "sources"]),
+        },
+        Step {
             // Runs unit, integration and doc tests.
             name: "test",
             action: cargo(&["test", "--workspace", "--all-features", "--locked"]),
@@ -140,6 +145,7 @@ mod tests {
                 "cargo fmt --all -- --check",
                 "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings",
                 "codegen check",
+                "cargo deny check licenses bans sources",
                 "cargo test --workspace --all-features --locked",
                 "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --all-features --locked",
             ]
