@@ -7,7 +7,7 @@ use std::{
 
 use anyhow::{Result, bail};
 
-use crate::{cmd::Cmd, codegen};
+use crate::{cmd::Cmd, codegen, deps};
 
 /// What one CI step does.
 #[derive(Debug)]
@@ -16,6 +16,10 @@ enum Action {
     Cargo(Cmd),
     /// Check the generated code in-process.
     CodegenCheck,
+    /// Check that no client crate pulls what only the sandbox, CLI or xtask needs.
+    LeanClients,
+    /// Check the dependency tree against the minimum Rust version.
+    Msrv,
 }
 
 /// One named CI step.
@@ -58,6 +62,14 @@ fn steps(root: &Path) -> Vec<Step> {
             action: cargo(&["deny", "check", "licenses", "bans", "sources"]),
         },
         Step {
+            name: "lean clients",
+            action: Action::LeanClients,
+        },
+        Step {
+            name: "msrv",
+            action: Action::Msrv,
+        },
+        Step {
             // Runs unit, integration and doc tests.
             name: "test",
             action: cargo(&["test", "--workspace", "--all-features", "--locked"]),
@@ -91,6 +103,8 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         let outcome = match &step.action {
             Action::Cargo(cmd) => cmd.run(),
             Action::CodegenCheck => codegen::check(root),
+            Action::LeanClients => deps::check_lean_clients(root),
+            Action::Msrv => deps::check_msrv(root),
         };
         let elapsed = step_started.elapsed();
         if let Err(err) = outcome {
@@ -137,6 +151,8 @@ mod tests {
             .map(|step| match &step.action {
                 Action::Cargo(cmd) => cmd.to_string(),
                 Action::CodegenCheck => "codegen check".to_owned(),
+                Action::LeanClients => "lean clients".to_owned(),
+                Action::Msrv => "msrv".to_owned(),
             })
             .collect();
         assert_eq!(
@@ -146,6 +162,8 @@ mod tests {
                 "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings",
                 "codegen check",
                 "cargo deny check licenses bans sources",
+                "lean clients",
+                "msrv",
                 "cargo test --workspace --all-features --locked",
                 "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --all-features --locked",
             ]

@@ -89,6 +89,16 @@ impl Cmd {
     }
 }
 
+/// `cargo metadata --format-version 1` for the workspace at `root`, as JSON: only the
+/// workspace's packages with `no_deps`, else every package of the locked dependency graph.
+pub(crate) fn metadata(root: &Path, no_deps: bool) -> Result<serde_json::Value> {
+    let mut cmd = Cmd::cargo(root).args(["metadata", "--format-version", "1", "--locked"]);
+    if no_deps {
+        cmd = cmd.args(["--no-deps"]);
+    }
+    serde_json::from_str(&cmd.output()?).with_context(|| format!("reading the output of `{cmd}`"))
+}
+
 impl fmt::Display for Cmd {
     /// Formats the command as it could be typed into a POSIX shell.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

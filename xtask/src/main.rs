@@ -6,6 +6,8 @@ mod bench;
 mod ci;
 mod cmd;
 mod codegen;
+mod deps;
+mod fuzz;
 mod integration;
 mod release;
 
@@ -31,7 +33,8 @@ struct Cli {
 enum Task {
     /// Regenerate `src/generated.rs` of every vendor crate from its `openapi.json`.
     Codegen(codegen::Args),
-    /// Run everything CI checks: fmt, clippy, codegen check, tests, docs.
+    /// Run everything CI checks: fmt, clippy, codegen check, dependency policy (cargo-deny,
+    /// lean clients, MSRV), tests, docs.
     Ci,
     /// Run the scenario suites against the sandbox.
     Integration(integration::Args),
@@ -39,6 +42,8 @@ enum Task {
     Bench(bench::Args),
     /// Release the crates changed since their last tag (a dry run without `--execute`).
     Release(release::Args),
+    /// Run every fuzz target in turn (`--seconds` each) and report executions and findings.
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,7 @@ fn run(task: Task, root: &Path) -> Result<()> {
         Task::Integration(args) => integration::run(&args, root),
         Task::Bench(args) => bench::run(&args, root),
         Task::Release(args) => release::run(&args, root),
+        Task::Fuzz(args) => fuzz::run(&args, root),
     }
 }
 

@@ -29,7 +29,10 @@ use semver::Version;
 use serde_json::Value;
 use toml_edit::{DocumentMut, Item};
 
-use crate::{cmd::Cmd, codegen};
+use crate::{
+    cmd::{self, Cmd},
+    codegen,
+};
 
 use self::{
     commits::Commit,
@@ -112,12 +115,7 @@ fn prepare(args: &Args, root: &Path) -> Result<Plan> {
 
 /// Everything the plan needs, from `cargo metadata`, the root manifest and git.
 fn gather(root: &Path, bump: Option<Bump>, only: Vec<String>) -> Result<Input> {
-    let metadata: Value = serde_json::from_str(
-        &Cmd::cargo(root)
-            .args(["metadata", "--no-deps", "--format-version", "1"])
-            .output()?,
-    )
-    .context("reading `cargo metadata`")?;
+    let metadata = cmd::metadata(root, true)?;
     let workspace_root = PathBuf::from(metadata["workspace_root"].as_str().unwrap_or_default());
     let packages = metadata["packages"].as_array().context("no packages")?;
     let publishable: BTreeSet<&str> = packages
