@@ -702,19 +702,47 @@ impl ::std::default::Default for SmartCardList {
 ///  ],
 ///  "properties": {
 ///    "active_date": {
-///      "$ref": "#/definitions/Timestamp"
+///      "anyOf": [
+///        {
+///          "$ref": "#/definitions/Timestamp"
+///        },
+///        {
+///          "type": "null"
+///        }
+///      ]
 ///    },
 ///    "ad_status": {
 ///      "$ref": "#/definitions/AdStatus"
 ///    },
 ///    "confirmed": {
-///      "$ref": "#/definitions/Timestamp"
+///      "anyOf": [
+///        {
+///          "$ref": "#/definitions/Timestamp"
+///        },
+///        {
+///          "type": "null"
+///        }
+///      ]
 ///    },
 ///    "created": {
-///      "$ref": "#/definitions/Timestamp"
+///      "anyOf": [
+///        {
+///          "$ref": "#/definitions/Timestamp"
+///        },
+///        {
+///          "type": "null"
+///        }
+///      ]
 ///    },
 ///    "device_added": {
-///      "$ref": "#/definitions/Timestamp"
+///      "anyOf": [
+///        {
+///          "$ref": "#/definitions/Timestamp"
+///        },
+///        {
+///          "type": "null"
+///        }
+///      ]
 ///    },
 ///    "email": {
 ///      "description": "Email address.",

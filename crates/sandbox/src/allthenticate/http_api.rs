@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::State as AxumState;
 use axum::routing::any;
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use serde_json::{Value, json};
 
@@ -90,12 +90,33 @@ async fn dispatch(
         ("/invites", &Method::POST) if params.has("emails") => sim.invite(&params),
         ("/invites", &Method::POST) => sim.resend_invite(&params),
         ("/invites", &Method::PUT) => sim.invite(&params),
-        _ => Err(error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "The method is not allowed for the requested URL.",
-        )),
+        (path, _) => {
+            let mut reply = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "The method is not allowed for the requested URL.",
+            )
+            .into_reply();
+            if let Some(methods) = allowed(path) {
+                reply
+                    .headers_mut()
+                    .insert(ALLOW, http::HeaderValue::from_static(methods));
+            }
+            return reply;
+        }
     };
     result.unwrap_or_else(Fail::into_reply)
+}
+
+/// The methods a route answers, for the `Allow` header of a 405.
+fn allowed(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "/multipleusers" => "GET",
+        "/user" => "GET, DELETE",
+        "/modifyallusernames" | "/modifyrank" | "/promoteguest" | "/togglesuspension" => "POST",
+        "/modifysmartcard" => "GET, POST",
+        "/invites" => "GET, POST, PUT",
+        _ => return None,
+    })
 }
 
 /// Decodes `application/x-www-form-urlencoded` text (also query strings).

@@ -190,6 +190,18 @@ enum Route {
     Role(i32),
 }
 
+impl Route {
+    /// The methods the route answers, for the `Allow` header of a 405.
+    fn allowed(&self) -> &'static str {
+        match self {
+            Self::Admins | Self::Tokens(_) | Self::Groups => "GET, POST",
+            Self::Admin(_) | Self::Group(_) => "GET, PUT, PATCH, DELETE",
+            Self::AllTokens | Self::Roles | Self::Role(_) => "GET",
+            Self::Token(..) => "DELETE",
+        }
+    }
+}
+
 fn parse_id(segment: &str) -> Result<i32, Fail> {
     if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
         return Err(error(400, format!("Invalid id: {segment}")));
@@ -307,7 +319,13 @@ fn dispatch(
         (Route::Group(id), "DELETE") => delete_group(lm, id),
         (Route::Roles, "GET") => list_roles(lm, query),
         (Route::Role(id), "GET") => get_role(lm, id, query),
-        _ => Err(error(405, format!("{method} is not supported here"))),
+        (route, _) => {
+            let mut reply = error(405, format!("{method} is not supported here")).into_reply();
+            reply
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(route.allowed()));
+            return reply;
+        }
     };
     result.unwrap_or_else(Fail::into_reply)
 }
