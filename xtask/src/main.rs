@@ -6,6 +6,7 @@ mod bench;
 mod ci;
 mod cmd;
 mod codegen;
+mod conformance;
 mod deps;
 mod fuzz;
 mod integration;
@@ -44,6 +45,8 @@ enum Task {
     Release(release::Args),
     /// Run every fuzz target in turn (`--seconds` each) and report executions and findings.
     Fuzz(fuzz::Args),
+    /// Check each sandbox against its vendor's `openapi.json` with schemathesis.
+    Conformance(conformance::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn run(task: Task, root: &Path) -> Result<()> {
         Task::Bench(args) => bench::run(&args, root),
         Task::Release(args) => release::run(&args, root),
         Task::Fuzz(args) => fuzz::run(&args, root),
+        Task::Conformance(args) => conformance::run(&args, root),
     }
 }
 

@@ -1,24 +1,43 @@
 //! What the API contract checks (`cargo xtask conformance`) found: a 405 names the methods
-//! the path does answer in `Allow` (RFC 9110 §15.5.6).
+//! the path does answer in `Allow` (RFC 9110 §15.5.6), and a JSON integer written with a
+//! fraction (`1.0`) is still an integer; ThreatLocker answers a children listing whose
+//! filters have the wrong type, or an unknown `orderBy`, with its 500 envelope.
+
+use std::fmt::Write as _;
 
 use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::Allthenticate;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::threatlocker::ThreatLocker;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Sends a bodiless request; returns the status and the lower-cased `Allow` header.
+/// Sends a bodiless request; returns the status and the `Allow` header.
 async fn send(
     sandbox: &Sandbox,
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
 ) -> (u16, Option<String>) {
-    let mut request =
-        format!("{method} {target} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n");
+    send_body(sandbox, method, target, headers, "").await
+}
+
+/// Sends a request with `body`; returns the status and the `Allow` header.
+async fn send_body(
+    sandbox: &Sandbox,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Option<String>) {
+    let mut request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+        write!(request, "{name}: {value}\r\n").unwrap();
     }
     request.push_str("\r\n");
+    request.push_str(body);
     let mut stream = tokio::net::TcpStream::connect(sandbox.addr())
         .await
         .unwrap();
@@ -86,6 +105,65 @@ async fn logicmonitor_405_lists_the_allowed_methods() {
             (405, Some(allow)),
             "{method} {path}"
         );
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
+    let portal = ThreatLocker::builder().seed(1).users(3).build();
+    let sandbox = Sandbox::builder()
+        .router(portal.router())
+        .start()
+        .await
+        .unwrap();
+    let token = portal.token();
+    let headers = [
+        ("Authorization", token.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let roles = "/portalapi/UserRoles/UserRolesGetByParameters";
+    for (body, status) in [
+        (r#"{"pageNumber":1.0,"pageSize":2.0}"#, 200),
+        (r#"{"pageNumber":1,"pageSize":2}"#, 200),
+        (r#"{"pageNumber":1.5,"pageSize":2}"#, 417),
+        (r#"{"pageNumber":0.0,"pageSize":2}"#, 417),
+    ] {
+        let (got, _) = send_body(&sandbox, "POST", roles, &headers, body).await;
+        assert_eq!(got, status, "{body}");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn threatlocker_children_filters_of_the_wrong_shape_are_a_500() {
+    let portal = ThreatLocker::builder().seed(1).children(3).build();
+    let sandbox = Sandbox::builder()
+        .router(portal.router())
+        .start()
+        .await
+        .unwrap();
+    let token = portal.token();
+    let headers = [
+        ("Authorization", token.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let children = "/portalapi/Organization/OrganizationGetChildOrganizationsByParameters";
+    for (filters, status) in [
+        (r#""orderBy":"dateAdded","isAscending":false"#, 200),
+        (
+            r#""orderBy":"NAME","searchText":"","includeAllChildren":null"#,
+            200,
+        ),
+        (r#""orderBy":"size""#, 500),
+        (r#""orderBy":7"#, 500),
+        (r#""isAscending":"yes""#, 500),
+        (r#""includeAllChildren":1"#, 500),
+        (r#""searchText":["a"]"#, 500),
+    ] {
+        let body = format!(r#"{{"pageNumber":1,"pageSize":10,{filters}}}"#);
+        let (got, _) = send_body(&sandbox, "POST", children, &headers, &body).await;
+        assert_eq!(got, status, "{body}");
     }
     sandbox.shutdown().await;
 }

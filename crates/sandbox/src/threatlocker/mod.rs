@@ -698,7 +698,15 @@ fn paging(state: &mut State, body: &Value) -> Result<(u64, u64), Box<Response<Bo
     let Some(object) = body.as_object() else {
         return Err(Box::new(state.internal_error()));
     };
-    let number = |name: &str| object.get(name).and_then(Value::as_i64);
+    // JSON has one number type: `2.0` is the integer 2, as .NET's JSON readers take it.
+    let number = |name: &str| {
+        let value = object.get(name)?;
+        value.as_i64().or_else(|| {
+            let float = value.as_f64()?;
+            #[allow(clippy::cast_possible_truncation)]
+            (float.fract() == 0.0 && float.abs() < 9.0e15).then_some(float as i64)
+        })
+    };
     match (number("pageNumber"), number("pageSize")) {
         (Some(page), Some(size)) if page > 0 && size > 0 => {
             Ok((page.unsigned_abs(), size.unsigned_abs()))
@@ -828,11 +836,43 @@ fn list_roles(state: &mut State, organization: Uuid, body: &Value) -> Response<B
     state.list_response(items, page, size, total)
 }
 
+/// The `orderBy` values the portal knows (matched without regard to case, as .NET reads
+/// enum names).
+const CHILD_ORDERS: [&str; 4] = [
+    "name",
+    "dateAdded",
+    "billingMethod",
+    "businessClassificationName",
+];
+
+/// Whether the optional filter fields of a children listing have their types, and
+/// `orderBy` one of [`CHILD_ORDERS`].
+fn children_filters_fit(body: &Value) -> bool {
+    let fits = |name: &str, check: fn(&Value) -> bool| {
+        body.get(name)
+            .is_none_or(|value| value.is_null() || check(value))
+    };
+    fits("includeAllChildren", Value::is_boolean)
+        && fits("isAscending", Value::is_boolean)
+        && fits("searchText", Value::is_string)
+        && fits("orderBy", |value| {
+            value.as_str().is_some_and(|order| {
+                CHILD_ORDERS
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(order))
+            })
+        })
+}
+
 fn list_children(state: &mut State, organization: Uuid, body: &Value) -> Response<Body> {
     let (page, size) = match paging(state, body) {
         Ok(paging) => paging,
         Err(response) => return *response,
     };
+    if !children_filters_fit(body) {
+        // The portal's JSON binding fails on a wrong type or an unknown `orderBy`: 500.
+        return state.internal_error();
+    }
     let all = body
         .get("includeAllChildren")
         .and_then(Value::as_bool)
@@ -846,7 +886,10 @@ fn list_children(state: &mut State, organization: Uuid, body: &Value) -> Respons
         .get("isAscending")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    let by_date = body.get("orderBy").and_then(Value::as_str) == Some("dateAdded");
+    let by_date = body
+        .get("orderBy")
+        .and_then(Value::as_str)
+        .is_some_and(|order| order.eq_ignore_ascii_case("dateAdded"));
     let mut children: Vec<&SimOrganization> = state
         .organizations
         .iter()
