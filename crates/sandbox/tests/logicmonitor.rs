@@ -308,6 +308,14 @@ async fn listing_rules() {
     assert_eq!(items.len(), 10);
     assert_eq!(items[0]["id"], 56);
     assert_eq!(items[0].as_object().unwrap().len(), 2, "fields projects");
+    let one = get("/santaba/rest/setting/admins/56?fields=email,roles").await;
+    let one = one.body.as_object().unwrap();
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        ["email", "roles"],
+        "fields projects a single user too"
+    );
+    assert!(one["roles"][0]["name"].is_string(), "{one:?}");
     assert_eq!(
         get("/santaba/rest/setting/admins?size=1001").await.status,
         400

@@ -12,12 +12,14 @@ use base64::Engine as _;
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use super::filter::{Field, Filter};
 use super::store::{
-    Group, NO_PERSON, Profile, STATUS_ACTIVE, STATUS_SUSPENDED, Store, Token, User, epoch_secs,
+    Group, NO_PERSON, Profile, STATUS_ACTIVE, STATUS_SUSPENDED, Store, Token, User, UserView,
+    epoch_secs,
 };
 use super::{BASE_PATH, LMV1_MAX_SKEW, LogicMonitorSandbox, MAX_PAGE_SIZE, lock, read, write};
 
@@ -71,8 +73,9 @@ impl RateLimits {
     }
 }
 
-fn reply(status: StatusCode, value: &Value) -> Reply {
-    let mut response = Response::new(Body::from(value.to_string()));
+fn reply(status: StatusCode, value: &impl Serialize) -> Reply {
+    let body = serde_json::to_vec(value).expect("sandbox answers serialize to JSON");
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -81,7 +84,7 @@ fn reply(status: StatusCode, value: &Value) -> Reply {
     response
 }
 
-fn ok(value: &Value) -> Reply {
+fn ok(value: &impl Serialize) -> Reply {
     reply(StatusCode::OK, value)
 }
 
@@ -485,12 +488,22 @@ fn project(mut map: Map<String, Value>, fields: Option<&Vec<String>>) -> Value {
     Value::Object(map)
 }
 
-fn envelope(total: usize, items: Vec<Value>) -> Value {
-    let mut map = Map::new();
-    map.insert("total".into(), total.into());
-    map.insert("searchId".into(), Value::Null);
-    map.insert("items".into(), Value::Array(items));
-    Value::Object(map)
+/// The v3 list envelope.
+#[derive(Serialize)]
+struct Envelope<T> {
+    total: usize,
+    /// Always `null`: the sandbox keeps no search state.
+    #[serde(rename = "searchId")]
+    search_id: Option<()>,
+    items: Vec<T>,
+}
+
+fn envelope<T>(total: usize, items: Vec<T>) -> Envelope<T> {
+    Envelope {
+        total,
+        search_id: None,
+        items,
+    }
 }
 
 /// A filter's view of a JSON object, `a.b` reaching into nested objects and arrays.
@@ -534,7 +547,7 @@ fn compare_fields(a: &Field<'_>, b: &Field<'_>) -> Ordering {
 }
 
 /// Filters, sorts and pages small collections rendered as JSON.
-fn list_json(items: Vec<Map<String, Value>>, list: &ListQuery) -> Value {
+fn list_json(items: Vec<Map<String, Value>>, list: &ListQuery) -> Envelope<Value> {
     let mut items: Vec<Value> = items
         .into_iter()
         .map(Value::Object)
@@ -582,11 +595,11 @@ fn list_users(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
     let store = read(&lm.inner.store);
     let by_id = list.sort.as_ref().is_none_or(|(field, _)| field == "id");
     let descending = list.sort.as_ref().is_some_and(|(_, d)| *d);
-    let render = |user: &User| project(store.user_json(user), list.fields.as_ref());
+    let render = |user| store.user_view(user, list.fields.as_deref());
     // Fast path: no filter and id order page straight from the id-ordered records.
     if list.filter.is_none() && by_id {
         let total = store.users.len();
-        let items: Vec<Value> = if descending {
+        let items: Vec<UserView<'_>> = if descending {
             store
                 .users
                 .iter()
@@ -653,10 +666,9 @@ fn get_user(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, F
     let index = store
         .user_index(id)
         .ok_or_else(|| error(404, format!("No user with id {id}")))?;
-    Ok(ok(&project(
-        store.user_json(&store.users[index]),
-        fields(query).as_ref(),
-    )))
+    Ok(ok(
+        &store.user_view(&store.users[index], fields(query).as_deref())
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

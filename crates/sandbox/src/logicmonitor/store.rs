@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::filter::Field;
@@ -407,55 +408,24 @@ impl Store {
         }
     }
 
-    /// A user as the API shows it (never the password).
+    /// A user as the API shows it (never the password), as a JSON object.
     pub(crate) fn user_json(&self, user: &User) -> Map<String, Value> {
-        let profile = self.profile(user);
-        let roles: Vec<Value> = user
-            .roles
-            .iter()
-            .filter_map(|id| self.role(*id))
-            .map(|role| role.json.clone())
-            .collect();
-        let view_permission = json!({
-            "Resources": true, "Websites": true, "Reports": true, "Dashboards": true,
-            "Alerts": true, "Settings": true, "Maps": true, "Logs": true, "Traces": true,
-        });
-        let value = json!({
-            "id": user.id,
-            "username": profile.username,
-            "email": profile.email,
-            "firstName": profile.first_name,
-            "lastName": profile.last_name,
-            "note": profile.note,
-            "phone": profile.phone,
-            "smsEmail": profile.sms_email,
-            "smsEmailFormat": profile.sms_email_format,
-            "timezone": profile.timezone,
-            "contactMethod": profile.contact_method,
-            "status": status_name(user.status),
-            "roles": roles,
-            "adminGroupIds": &*user.groups,
-            "lastLoginOn": user.last_login,
-            "lastAccessOn": user.last_login,
-            "lastActionOn": user.last_login,
-            "lastAction": "",
-            "lastActionOnLocal": "",
-            "apionly": user.apionly,
-            "twoFAEnabled": profile.two_fa_enabled,
-            "forcePasswordChange": profile.force_password_change,
-            "acceptEULA": user.last_login > 0,
-            "acceptEULAOn": user.last_login,
-            "createdBy": profile.created_by,
-            "userPermission": "write",
-            "userType": "user",
-            "tenantId": 0,
-            "trainingEmail": "",
-            "immediateForceLogout": false,
-            "viewPermission": view_permission,
-        });
-        match value {
-            Value::Object(map) => map,
+        match serde_json::to_value(self.user_view(user, None)) {
+            Ok(Value::Object(map)) => map,
             _ => Map::new(),
+        }
+    }
+
+    /// A user as the API shows it, keeping only `fields` when given, ready to serialize.
+    pub(crate) fn user_view<'a>(
+        &'a self,
+        user: &'a User,
+        fields: Option<&'a [String]>,
+    ) -> UserView<'a> {
+        UserView {
+            store: self,
+            user,
+            fields,
         }
     }
 
@@ -553,5 +523,95 @@ pub(crate) fn status_name(status: u8) -> &'static str {
         "suspended"
     } else {
         "active"
+    }
+}
+
+/// A user as the API shows it (never the password), written straight from the compact
+/// record: a page of a thousand users builds no JSON tree on the way to the wire.
+pub(crate) struct UserView<'a> {
+    store: &'a Store,
+    user: &'a User,
+    /// The `fields` projection; `None` shows every field.
+    fields: Option<&'a [String]>,
+}
+
+/// The same for every user: the sandbox does not model view permissions.
+static VIEW_PERMISSION: [(&str, bool); 9] = [
+    ("Resources", true),
+    ("Websites", true),
+    ("Reports", true),
+    ("Dashboards", true),
+    ("Alerts", true),
+    ("Settings", true),
+    ("Maps", true),
+    ("Logs", true),
+    ("Traces", true),
+];
+
+impl Serialize for UserView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (store, user) = (self.store, self.user);
+        let profile = store.profile(user);
+        let wanted = |key: &str| {
+            self.fields
+                .is_none_or(|fields| fields.iter().any(|field| field == key))
+        };
+        let mut map = serializer.serialize_map(None)?;
+        // Each value is computed only when its key is wanted.
+        macro_rules! entries {
+            ($($key:literal => $value:expr),* $(,)?) => {
+                $(if wanted($key) {
+                    map.serialize_entry($key, &$value)?;
+                })*
+            };
+        }
+        entries! {
+            "id" => user.id,
+            "username" => profile.username,
+            "email" => profile.email,
+            "firstName" => profile.first_name,
+            "lastName" => profile.last_name,
+            "note" => profile.note,
+            "phone" => profile.phone,
+            "smsEmail" => profile.sms_email,
+            "smsEmailFormat" => profile.sms_email_format,
+            "timezone" => profile.timezone,
+            "contactMethod" => profile.contact_method,
+            "status" => status_name(user.status),
+            "roles" => user
+                .roles
+                .iter()
+                .filter_map(|id| store.role(*id))
+                .map(|role| &role.json)
+                .collect::<Vec<_>>(),
+            "adminGroupIds" => &*user.groups,
+            "lastLoginOn" => user.last_login,
+            "lastAccessOn" => user.last_login,
+            "lastActionOn" => user.last_login,
+            "lastAction" => "",
+            "lastActionOnLocal" => "",
+            "apionly" => user.apionly,
+            "twoFAEnabled" => profile.two_fa_enabled,
+            "forcePasswordChange" => profile.force_password_change,
+            "acceptEULA" => user.last_login > 0,
+            "acceptEULAOn" => user.last_login,
+            "createdBy" => profile.created_by,
+            "userPermission" => "write",
+            "userType" => "user",
+            "tenantId" => 0,
+            "trainingEmail" => "",
+            "immediateForceLogout" => false,
+            "viewPermission" => ViewPermission,
+        }
+        map.end()
+    }
+}
+
+/// Serializes [`VIEW_PERMISSION`] as a JSON object.
+struct ViewPermission;
+
+impl Serialize for ViewPermission {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(VIEW_PERMISSION.iter().copied())
     }
 }
