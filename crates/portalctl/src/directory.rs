@@ -130,14 +130,28 @@ impl Directory {
     }
 }
 
+/// What a ThreatLocker portal can say instead of its users: how many organizations hold
+/// people out of sight, so an audit shows the size of what must be checked by hand. The
+/// walk over the organization tree also proves the token works.
+async fn threatlocker_listing(client: &threatlocker_client::Client) -> Listing {
+    let reason = unsupported(Vendor::Threatlocker, Operation::List);
+    match vendors::threatlocker::children(client).await {
+        Ok(children) => Listing::Unsupported(format!(
+            "{reason}; check its organization and {} child organizations by hand",
+            children.len()
+        )),
+        Err(error) => Listing::Failed(format!(
+            "{reason}, and its child organizations could not be read: {error}"
+        )),
+    }
+}
+
 impl Connected {
     /// Lists the portal's users.
     pub async fn list(&self) -> Listing {
         let name = self.name.as_str();
         let result = match &self.connection {
-            Connection::Threatlocker(_) => {
-                return Listing::Unsupported(unsupported(self.vendor, Operation::List));
-            }
+            Connection::Threatlocker(client) => return threatlocker_listing(client).await,
             Connection::Allthenticate(client) => vendors::allthenticate::list(client, name).await,
             Connection::PartnerPortal(handle) => vendors::partner_portal::list(handle, name).await,
             Connection::Logicmonitor(client) => vendors::logicmonitor::list(client, name).await,

@@ -228,6 +228,11 @@ async fn audit_without_config_uses_the_built_in_sandbox() {
         1,
         "{stderr}"
     );
+    // ThreatLocker cannot list users, so the audit says how far the blind spot reaches.
+    assert!(
+        stderr.contains("check its organization and 300 child organizations by hand"),
+        "{stderr}"
+    );
 
     let json = portalctl(
         vec!["audit".into(), "--format".into(), "json".into()],
@@ -528,6 +533,24 @@ async fn one_failing_portal_is_partial_and_the_others_print() {
     assert_eq!(count("pp"), 0);
     assert!(
         text(&out.stderr).contains("portal `pp` failed"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // ThreatLocker lists no users, but a token it refuses still fails the audit.
+    let out = world
+        .run_with(&["audit", "--format", "json"], &[("T_TL_TOKEN", "wrong")])
+        .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let records = stdout_json(&out);
+    assert_eq!(
+        records.len(),
+        world.at.members().len()
+            + world.pp.users(world.pp.portal_id()).len()
+            + world.lm.user_count()
+    );
+    assert!(
+        text(&out.stderr).contains("portal `tl` failed"),
         "{}",
         text(&out.stderr)
     );

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 use logicmonitor_client::{
-    Admin, AdminGroup, AdminId, AdminStatus, Client, GroupRef, NewUser, RoleRef,
+    Admin, AdminGroup, AdminGroupId, AdminId, AdminStatus, Client, GroupRef, NewUser, RoleRef,
 };
 
 use crate::config::{ConfigError, Location, LogicMonitorCredentials, Vendor};
@@ -61,54 +61,55 @@ pub async fn groups(client: &Client) -> Result<Vec<AdminGroup>, String> {
         .map_err(|error| text(&error))
 }
 
-/// Every user, normalized, with group names.
+/// Every user, normalized with group names as each page arrives.
 pub async fn list(client: &Client, portal: &str) -> Result<Vec<UserRecord>, String> {
     let names: HashMap<_, _> = groups(client)
         .await?
         .into_iter()
         .map(|group| (group.id, group.name.unwrap_or_default()))
         .collect();
-    let users: Vec<Admin> = client
+    client
         .users()
         .list()
         .size(1000)
         .stream()
+        .map_ok(|user| record(portal, &names, &user))
         .try_collect()
         .await
-        .map_err(|error| text(&error))?;
-    Ok(users
-        .iter()
-        .map(|user| UserRecord {
-            portal: portal.to_owned(),
-            vendor: Vendor::Logicmonitor,
-            tenant: None,
-            id: user.id.to_string(),
-            email: user
-                .email
-                .as_deref()
-                .filter(|email| !email.trim().is_empty())
-                .map(str::to_lowercase),
-            name: full_name(user.first_name.as_deref(), user.last_name.as_deref())
-                .or_else(|| user.username.clone()),
-            status: match &user.status {
-                Some(AdminStatus::Active) | None => UserStatus::Active,
-                Some(AdminStatus::Suspended) => UserStatus::Suspended,
-                Some(AdminStatus::Unknown(other)) => UserStatus::Other(other.clone()),
-            },
-            last_login: last_login(user),
-            roles: user
-                .roles
-                .iter()
-                .filter_map(|role| role.name.clone())
-                .collect(),
-            groups: user
-                .admin_group_ids
-                .iter()
-                .filter_map(|id| names.get(id).cloned())
-                .collect(),
-            inactive: false,
-        })
-        .collect())
+        .map_err(|error| text(&error))
+}
+
+fn record(portal: &str, group_names: &HashMap<AdminGroupId, String>, user: &Admin) -> UserRecord {
+    UserRecord {
+        portal: portal.to_owned(),
+        vendor: Vendor::Logicmonitor,
+        tenant: None,
+        id: user.id.to_string(),
+        email: user
+            .email
+            .as_deref()
+            .filter(|email| !email.trim().is_empty())
+            .map(str::to_lowercase),
+        name: full_name(user.first_name.as_deref(), user.last_name.as_deref())
+            .or_else(|| user.username.clone()),
+        status: match &user.status {
+            Some(AdminStatus::Active) | None => UserStatus::Active,
+            Some(AdminStatus::Suspended) => UserStatus::Suspended,
+            Some(AdminStatus::Unknown(other)) => UserStatus::Other(other.clone()),
+        },
+        last_login: last_login(user),
+        roles: user
+            .roles
+            .iter()
+            .filter_map(|role| role.name.clone())
+            .collect(),
+        groups: user
+            .admin_group_ids
+            .iter()
+            .filter_map(|id| group_names.get(id).cloned())
+            .collect(),
+        inactive: false,
+    }
 }
 
 fn last_login(user: &Admin) -> LastLogin {
