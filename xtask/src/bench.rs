@@ -13,7 +13,14 @@ use serde_json::Value;
 use crate::cmd::Cmd;
 
 /// The bench targets, in the order they run (cheapest first).
-const BENCHES: [&str; 5] = ["overhead", "rate_limit", "capacity", "sdk", "streaming"];
+const BENCHES: [&str; 6] = [
+    "overhead",
+    "rate_limit",
+    "capacity",
+    "portalctl",
+    "sdk",
+    "streaming",
+];
 
 /// Arguments of `cargo xtask bench`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +36,10 @@ pub(crate) struct Args {
 /// Runs the benchmarks in the workspace at `root`.
 pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     build(root).run()?;
+    // The portalctl bench runs the release binary, as a user would.
+    Cmd::cargo(root)
+        .args(["build", "--release", "-p", "portalctl"])
+        .run()?;
     if args.check_only {
         return Ok(());
     }
