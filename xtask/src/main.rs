@@ -93,6 +93,13 @@ mod tests {
     }
 
     #[test]
+    fn release_takes_an_explicit_dry_run_but_not_with_execute() {
+        let parsed = Cli::try_parse_from(["xtask", "release", "--dry-run", "minor"]).unwrap();
+        assert!(matches!(parsed.command, Task::Release(_)), "{parsed:?}");
+        assert!(Cli::try_parse_from(["xtask", "release", "--dry-run", "--execute"]).is_err());
+    }
+
+    #[test]
     fn workspace_root_holds_the_workspace_manifest() {
         let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
         assert!(manifest.contains("[workspace]"));

@@ -53,6 +53,9 @@ pub(crate) struct Args {
     /// Commit the release and make the tags; without it, a dry run that writes nothing.
     #[arg(long)]
     execute: bool,
+    /// Plan and verify, write nothing: the default, spelled out for scripts.
+    #[arg(long, conflicts_with = "execute")]
+    dry_run: bool,
     /// Only print the plan and check the tree: skip building and packaging (dry run only).
     #[arg(long, conflicts_with = "execute")]
     no_verify: bool,
@@ -492,6 +495,7 @@ mod tests {
             bump: bump.map(|bump| bump.parse().unwrap()),
             packages: Vec::new(),
             execute,
+            dry_run: !execute,
             no_verify: !execute,
         }
     }
