@@ -70,6 +70,13 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
         "dry run: nothing is written without --execute"
     };
     println!("release plan ({mode})\n\n{plan}");
+    let level = matches!(args.bump, Some(Bump::Patch | Bump::Minor | Bump::Major));
+    if level && plan.releases.iter().any(|r| r.reason == Reason::First) {
+        println!(
+            "\nnote: a crate without a tag is released at its manifest's version; the bump \
+             applies from its next release (give an exact version to choose another)"
+        );
+    }
     if plan.releases.is_empty() {
         return Ok(());
     }
