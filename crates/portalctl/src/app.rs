@@ -208,6 +208,11 @@ fn load(path: &Path) -> Result<Config, Stop> {
         .map_err(|error| Stop::Usage(format!("config file `{}`: {error}", path.display())))
 }
 
+/// `value` as one POSIX shell word: single-quoted, each `'` written as `'\''`.
+fn shell_quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
 /// `portalctl sandbox`: serve until Ctrl-C.
 async fn serve() -> Result<Done, Stop> {
     let running = builtin::start(Sizes::default())
@@ -221,7 +226,7 @@ async fn serve() -> Result<Done, Stop> {
         }
         writeln!(out, "\nCredentials (throwaway, sandbox only):\n")?;
         for (variable, value) in running.credentials() {
-            writeln!(out, "  export {variable}='{value}'")?;
+            writeln!(out, "  export {variable}={}", shell_quoted(value))?;
         }
         writeln!(
             out,
@@ -814,5 +819,22 @@ fn step(portal: &Connected, user: &str, target: &str, action: &Action, why: &str
         target: target.to_owned(),
         action: action.label(),
         why: why.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_reach_the_shell_unchanged() {
+        for value in ["plain", "it's", "'", "a'b'c", "$HOME `x` \\ \"q\" ~!["] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_quoted(value)))
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), value);
+        }
     }
 }
