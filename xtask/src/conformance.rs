@@ -20,6 +20,8 @@ use std::{
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 
+use crate::integration::Vendor;
+
 /// The schemathesis release the checks are pinned to.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
@@ -37,36 +39,13 @@ pub(crate) struct Args {
     seed: u64,
 }
 
-/// The vendors with a sandbox and a spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Vendor {
-    /// ThreatLocker portal API.
-    Threatlocker,
-    /// Allthenticate organization API.
-    Allthenticate,
-    /// Whaly partner portals.
-    PartnerPortal,
-    /// LogicMonitor REST API v3.
-    Logicmonitor,
-}
-
-impl Vendor {
-    const ALL: [Self; 4] = [
-        Self::Threatlocker,
-        Self::Allthenticate,
-        Self::PartnerPortal,
-        Self::Logicmonitor,
-    ];
-
-    /// The name the `serve` example and the config files use, e.g. `partner-portal`.
-    fn name(self) -> &'static str {
-        match self {
-            Self::Threatlocker => "threatlocker",
-            Self::Allthenticate => "allthenticate",
-            Self::PartnerPortal => "partner-portal",
-            Self::Logicmonitor => "logicmonitor",
-        }
-    }
+/// The name the `serve` example and the config files use, e.g. `partner-portal`.
+fn name(vendor: Vendor) -> String {
+    vendor
+        .to_possible_value()
+        .expect("no vendor is skipped")
+        .get_name()
+        .to_owned()
 }
 
 /// One sandbox as the `serve` example announces it.
@@ -93,16 +72,16 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     let st = ensure_schemathesis(root)?;
     let vendors: Vec<Vendor> = args
         .vendor
-        .map_or_else(|| Vendor::ALL.to_vec(), |v| vec![v]);
+        .map_or_else(|| Vendor::value_variants().to_vec(), |v| vec![v]);
 
     let (mut sandboxes, stdin, served) = start_sandboxes(root)?;
     let mut results = Vec::new();
     let mut outcome = Ok(());
     for vendor in vendors {
-        let Some(sandbox) = served.iter().find(|s| s.vendor == vendor.name()) else {
+        let Some(sandbox) = served.iter().find(|s| s.vendor == name(vendor)) else {
             outcome = Err(anyhow::anyhow!(
                 "the sandbox did not announce {}",
-                vendor.name()
+                name(vendor)
             ));
             break;
         };
@@ -126,16 +105,16 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     for (vendor, (_, summary)) in &results {
         println!(
             "{:<16} {:>10} {:>12} {:>9}",
-            vendor.name(),
+            name(*vendor),
             summary.operations.map_or("?".to_owned(), |n| n.to_string()),
             summary.generated.map_or("?".to_owned(), |n| n.to_string()),
             summary.failures
         );
     }
-    let failed: Vec<&str> = results
+    let failed: Vec<String> = results
         .iter()
         .filter(|(_, (passed, _))| !passed)
-        .map(|(vendor, _)| vendor.name())
+        .map(|(vendor, _)| name(*vendor))
         .collect();
     if !failed.is_empty() {
         bail!(
@@ -247,7 +226,8 @@ fn check(
     sandbox: &Served,
     args: &Args,
 ) -> Result<(bool, Summary)> {
-    let name = vendor.name();
+    let name = name(vendor);
+    let name = name.as_str();
     let spec = root
         .join("crates")
         .join(format!("{name}-client"))
@@ -390,8 +370,8 @@ Test cases:
     #[test]
     fn every_vendor_has_a_spec_and_a_config() {
         let root = crate::workspace_root();
-        for vendor in Vendor::ALL {
-            let name = vendor.name();
+        for vendor in Vendor::value_variants() {
+            let name = name(*vendor);
             assert!(
                 root.join(format!("crates/{name}-client/openapi.json"))
                     .exists(),

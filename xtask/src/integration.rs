@@ -23,7 +23,7 @@ pub(crate) struct Args {
 
 /// The vendors with a client crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Vendor {
+pub(crate) enum Vendor {
     /// ThreatLocker portal API.
     Threatlocker,
     /// Allthenticate organization API.

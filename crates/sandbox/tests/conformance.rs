@@ -109,15 +109,20 @@ async fn logicmonitor_405_lists_the_allowed_methods() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test]
-async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
-    let portal = ThreatLocker::builder().seed(1).users(3).build();
+/// Serves `portal`; returns the sandbox and a token with every permission.
+async fn serve_threatlocker(portal: &ThreatLocker) -> (Sandbox, String) {
     let sandbox = Sandbox::builder()
         .router(portal.router())
         .start()
         .await
         .unwrap();
-    let token = portal.token();
+    (sandbox, portal.token())
+}
+
+#[tokio::test]
+async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
+    let portal = ThreatLocker::builder().seed(1).users(3).build();
+    let (sandbox, token) = serve_threatlocker(&portal).await;
     let headers = [
         ("Authorization", token.as_str()),
         ("Content-Type", "application/json"),
@@ -138,12 +143,7 @@ async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
 #[tokio::test]
 async fn threatlocker_children_filters_of_the_wrong_shape_are_a_500() {
     let portal = ThreatLocker::builder().seed(1).children(3).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
-    let token = portal.token();
+    let (sandbox, token) = serve_threatlocker(&portal).await;
     let headers = [
         ("Authorization", token.as_str()),
         ("Content-Type", "application/json"),
