@@ -22,9 +22,14 @@ fuzz_target!(|body: &[u8]| {
     decode_error(&AllthenticateErrorDecoder, body);
     if let Some(text) = text(body) {
         if let Some(stamp) = Timestamp::parse(text) {
-            // The wire format has whole seconds: a round trip keeps everything else.
+            // The wire format has whole seconds: a round trip keeps everything else,
+            // a leap second (`:60`, a nanosecond count of a second or more) included.
             let again = Timestamp::parse(&stamp.to_string());
-            let whole = stamp.naive().with_nanosecond(0).map(Timestamp);
+            let nanos = stamp.naive().nanosecond();
+            let whole = stamp
+                .naive()
+                .with_nanosecond(nanos - nanos % 1_000_000_000)
+                .map(Timestamp);
             assert_eq!(again, whole, "{text:?}");
         }
         let rank = Rank::from(text);
