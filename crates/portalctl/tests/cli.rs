@@ -386,6 +386,94 @@ async fn offboard_plans_then_applies_once() {
     assert_eq!(std::fs::read_to_string(world.journal()).unwrap(), journal);
 }
 
+/// The journal's entries for `portal`, as `(action, outcome)` pairs.
+fn journaled(world: &World, portal: &str) -> Vec<(String, String)> {
+    std::fs::read_to_string(world.journal())
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|entry| entry["portal"] == portal)
+        .map(|entry| {
+            let field = |name: &str| entry[name].as_str().unwrap().to_owned();
+            (field("action"), field("outcome"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offboard_cut_short_by_a_failing_portal_is_finished_by_a_rerun() {
+    let world = World::start("offboard-fault", 2, 0).await;
+    let email = everywhere(&world);
+    let lm = &world.servers[3];
+    let suspended = || {
+        lm_ids(&world.lm)
+            .into_iter()
+            .filter_map(|id| world.lm.user(id))
+            .filter(|user| user["email"].as_str().map(str::to_lowercase) == Some(email.clone()))
+            .all(|user| user["status"] == "suspended")
+    };
+    let patches = || {
+        lm.journal()
+            .entries()
+            .iter()
+            .filter(|entry| entry.method == http::Method::PATCH)
+            .count()
+    };
+    // LogicMonitor refuses every change, as an outage would, retries included.
+    let outage = lm.faults().inject(
+        portal_sandbox::Fault::status(503)
+            .retry_after(0)
+            .on_method(http::Method::PATCH),
+    );
+
+    let first = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(first.status.code(), Some(3), "{}", text(&first.stderr));
+    assert!(world.at.member_by_email(&email).unwrap().suspended);
+    assert!(
+        world
+            .pp
+            .user_by_email(world.pp.portal_id(), &email)
+            .is_none()
+    );
+    assert!(!suspended(), "the refused suspension did not happen");
+    let ok = |action: &str| {
+        vec![
+            (action.to_owned(), "started".to_owned()),
+            (action.to_owned(), "done".to_owned()),
+        ]
+    };
+    assert_eq!(journaled(&world, "at"), ok("suspend"));
+    assert_eq!(journaled(&world, "pp"), ok("delete"));
+    assert_eq!(
+        journaled(&world, "lm"),
+        [
+            ("suspend".to_owned(), "started".to_owned()),
+            ("suspend".to_owned(), "failed".to_owned())
+        ]
+    );
+    let refused = patches();
+    assert!(refused >= 1);
+
+    // The outage ends; the same command finishes the job and repeats nothing.
+    assert!(lm.faults().remove(outage));
+    let second = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert!(suspended());
+    assert_eq!(patches(), refused + 1, "one more PATCH: the suspension");
+    assert_eq!(
+        journaled(&world, "at"),
+        ok("suspend"),
+        "not suspended twice"
+    );
+    assert_eq!(journaled(&world, "pp"), ok("delete"), "not deleted twice");
+    let mut lm_entries = vec![
+        ("suspend".to_owned(), "started".to_owned()),
+        ("suspend".to_owned(), "failed".to_owned()),
+    ];
+    lm_entries.extend(ok("suspend"));
+    assert_eq!(journaled(&world, "lm"), lm_entries);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn suspend_inactive_suspends_and_moves_exactly_the_idle() {
     let world = World::start("inactive", 2, 0).await;
