@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A date-time from the portal, read leniently: RFC 3339 (`2025-02-11T14:03:22Z`), or
@@ -15,6 +15,12 @@ impl Timestamp {
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         if let Ok(value) = DateTime::parse_from_rfc3339(text) {
+            return Some(Self(value.with_timezone(&Utc)));
+        }
+        // Years past 9999 or before 0 carry a sign (`+80250-…`), as `Display` writes them.
+        if text.starts_with(['+', '-'])
+            && let Ok(value) = text.parse::<DateTime<FixedOffset>>()
+        {
             return Some(Self(value.with_timezone(&Utc)));
         }
         ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
@@ -53,6 +59,18 @@ impl<'de> Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_past_9999_read_back_what_they_write() {
+        // Found by fuzzing: `+80250-06-30T09:12:02` parsed, but its `+80250-…Z` text did not.
+        let far = Timestamp::parse("+80250-06-30T09:12:02").unwrap();
+        assert_eq!(far.to_string(), "+80250-06-30T09:12:02Z");
+        assert_eq!(Timestamp::parse(&far.to_string()), Some(far));
+        let json = serde_json::to_string(&far).unwrap();
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), far);
+        let early = Timestamp::parse("-0001-01-01T00:00:00Z").unwrap();
+        assert_eq!(Timestamp::parse(&early.to_string()), Some(early));
+    }
 
     #[test]
     fn lenient_forms() {
