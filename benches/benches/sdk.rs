@@ -39,11 +39,11 @@ fn main() {
     let (mut ours, mut sdk) = (Vec::new(), Vec::new());
     for round in 0..rounds {
         if round % 2 == 0 {
-            ours.push(ListRun::measure(&server.endpoint));
+            ours.push(ListRun::measure(&server.endpoint, false));
             sdk.push(sdk_run(&python, &server.endpoint));
         } else {
             sdk.push(sdk_run(&python, &server.endpoint));
-            ours.push(ListRun::measure(&server.endpoint));
+            ours.push(ListRun::measure(&server.endpoint, false));
         }
     }
     let expected = USERS as u64 + 1;

@@ -30,11 +30,11 @@ fn main() {
     let (mut large_runs, mut small_runs) = (Vec::new(), Vec::new());
     for round in 0..rounds {
         if round % 2 == 0 {
-            large_runs.push(ListRun::measure(&large_server.endpoint));
-            small_runs.push(ListRun::measure(&small_server.endpoint));
+            large_runs.push(ListRun::measure(&large_server.endpoint, false));
+            small_runs.push(ListRun::measure(&small_server.endpoint, false));
         } else {
-            small_runs.push(ListRun::measure(&small_server.endpoint));
-            large_runs.push(ListRun::measure(&large_server.endpoint));
+            small_runs.push(ListRun::measure(&small_server.endpoint, false));
+            large_runs.push(ListRun::measure(&large_server.endpoint, false));
         }
     }
     // The API user comes on top of the seeded people.

@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::{Endpoint, peak_rss_kib};
 
 const ENDPOINT_VAR: &str = "BENCH_LIST_ENDPOINT";
+const READ_AHEAD_VAR: &str = "BENCH_LIST_READ_AHEAD";
 
 /// One listing of every user: how many, how long, and the process's peak memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,15 +54,16 @@ impl ListRun {
     }
 
     /// Runs the current executable as a listing child against `endpoint` and returns what
-    /// it measured.
+    /// it measured; `read_ahead` turns on the listing's read-ahead.
     ///
     /// # Panics
     ///
     /// When the child cannot run or fails (a bench aborts).
-    pub fn measure(endpoint: &Endpoint) -> Self {
+    pub fn measure(endpoint: &Endpoint, read_ahead: bool) -> Self {
         let exe = std::env::current_exe().expect("the bench's own path");
         let output = Command::new(exe)
             .env(ENDPOINT_VAR, endpoint.to_line())
+            .env(READ_AHEAD_VAR, if read_ahead { "1" } else { "0" })
             .output()
             .expect("run the listing child");
         assert!(
@@ -74,7 +76,8 @@ impl ListRun {
     }
 
     /// In a listing child (`BENCH_LIST_ENDPOINT` set): lists every user, 1000 per page,
-    /// with all fields, on a current-thread runtime, prints the result and exits.
+    /// with all fields, on a current-thread runtime (reading ahead when
+    /// `BENCH_LIST_READ_AHEAD` is `1`), prints the result and exits.
     /// Otherwise returns at once.
     pub fn serve_child() {
         let Some(line) = std::env::var_os(ENDPOINT_VAR) else {
@@ -85,7 +88,8 @@ impl ListRun {
             .enable_all()
             .build()
             .expect("runtime");
-        let run = runtime.block_on(list_all(&endpoint));
+        let read_ahead = std::env::var_os(READ_AHEAD_VAR).is_some_and(|value| value == "1");
+        let run = runtime.block_on(list_all(&endpoint, read_ahead));
         println!(
             "{}",
             json!({"items": run.items, "secs": run.secs, "cpu_secs": run.cpu_secs, "peak_kib": run.peak_kib})
@@ -94,7 +98,7 @@ impl ListRun {
     }
 }
 
-async fn list_all(endpoint: &Endpoint) -> ListRun {
+async fn list_all(endpoint: &Endpoint, read_ahead: bool) -> ListRun {
     let client = Client::builder()
         .base_url(endpoint.url.clone())
         .lmv1(
@@ -108,6 +112,7 @@ async fn list_all(endpoint: &Endpoint) -> ListRun {
         .users()
         .list()
         .size(1000)
+        .read_ahead(read_ahead)
         .stream()
         .try_fold(0u64, |count, user| {
             std::hint::black_box(user);

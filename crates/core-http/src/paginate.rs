@@ -8,12 +8,23 @@
 //! the stream with [`Error::Pagination`] instead of looping, and so does an empty page
 //! before the total or page count the server announced (the listing would otherwise end
 //! early without a word).
+//!
+//! Offset paging can read ahead ([`Pagination::Offset`]'s `read_ahead`): while one page is
+//! fetched and decoded, the request for the page after it is already out, so the server
+//! prepares page *n + 1* while the client decodes page *n*. The next offset is only
+//! certain once a page is counted, so the request ahead assumes a full page and is only
+//! sent when the server's reported total says that page exists; when the page in hand
+//! turns out short, the page read ahead is dropped unused and the right one fetched. A
+//! listing whose total is not yet known (the first page) never reads ahead, so a
+//! one-page listing sends one request.
 
-use std::collections::{HashSet, VecDeque};
-use std::future::Future;
+use std::collections::HashSet;
+use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::task::Poll;
 
 use futures_util::Stream;
+use futures_util::future::{MaybeDone, maybe_done};
 use futures_util::stream;
 
 use crate::error::{Error, Result};
@@ -28,6 +39,9 @@ pub enum Pagination {
     Offset {
         /// Items per page.
         size: u32,
+        /// Request the next page while this one is fetched and decoded (see the
+        /// [module docs](self)): at most two requests in flight.
+        read_ahead: bool,
     },
     /// An opaque `after` cursor with a `limit` (Whaly).
     Cursor {
@@ -129,18 +143,23 @@ impl<T> Page<T> {
     }
 }
 
-struct State<T, F> {
+/// A page request sent ahead of its turn, and its (possibly finished) fetch.
+type Ahead<Fut> = (PageRequest, Pin<Box<MaybeDone<Fut>>>);
+
+struct State<T, F, Fut: Future> {
     operation: &'static str,
     strategy: Pagination,
     fetch: F,
     next: Option<PageRequest>,
-    buffer: VecDeque<T>,
+    buffer: std::vec::IntoIter<T>,
     seen_cursors: HashSet<String>,
     last_fingerprint: Option<u64>,
     /// The last `total` (items) and `total_pages` the server announced.
     announced: (Option<u64>, Option<u64>),
     /// An error to report once the items already fetched have been yielded.
     pending_error: Option<Error>,
+    /// The page requested ahead (offset paging with `read_ahead`).
+    ahead: Option<Ahead<Fut>>,
 }
 
 /// Streams every item of a paged listing; see the [module docs](self).
@@ -148,10 +167,10 @@ pub fn paginate<T, F, Fut>(operation: &'static str, strategy: Pagination, fetch:
 where
     T: Send + 'static,
     F: FnMut(PageRequest) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<Page<T>>> + Send,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
     let first = match strategy {
-        Pagination::Offset { size } => PageRequest::Offset { offset: 0, size },
+        Pagination::Offset { size, .. } => PageRequest::Offset { offset: 0, size },
         Pagination::Cursor { limit } => PageRequest::Cursor { after: None, limit },
         Pagination::PageNumber { size, first } => PageRequest::PageNumber { page: first, size },
         Pagination::Single => PageRequest::Single,
@@ -161,30 +180,35 @@ where
         strategy,
         fetch,
         next: Some(first),
-        buffer: VecDeque::new(),
+        buffer: Vec::new().into_iter(),
         seen_cursors: HashSet::new(),
         last_fingerprint: None,
         announced: (None, None),
         pending_error: None,
+        ahead: None,
     };
     Box::pin(stream::unfold(state, |mut state| async move {
         loop {
-            if let Some(item) = state.buffer.pop_front() {
+            if let Some(item) = state.buffer.next() {
                 return Some((Ok(item), state));
             }
             if let Some(error) = state.pending_error.take() {
                 return Some((Err(error), state));
             }
             let request = state.next.take()?;
-            let page = match (state.fetch)(request.clone()).await {
+            let page = match state.fetch_page(&request).await {
                 Ok(page) => page,
-                Err(error) => return Some((Err(error), state)),
+                Err(error) => {
+                    state.ahead = None;
+                    return Some((Err(error), state));
+                }
             };
             if page.fingerprint.is_some()
                 && page.fingerprint == state.last_fingerprint
                 && !page.items.is_empty()
             {
                 // The items repeat the previous page's: report, do not yield them again.
+                state.ahead = None;
                 return Some((
                     Err(state.misbehaved("the server returned the same page twice")),
                     state,
@@ -195,12 +219,79 @@ where
                 Ok(next) => state.next = next,
                 Err(error) => state.pending_error = Some(error),
             }
-            state.buffer.extend(page.items);
+            if state.ahead.as_ref().map(|(ahead, _)| ahead) != state.next.as_ref() {
+                // Read ahead on a guess the page in hand proved wrong: not needed.
+                state.ahead = None;
+            }
+            state.buffer = page.items.into_iter();
         }
     }))
 }
 
-impl<T, F> State<T, F> {
+impl<T, F, Fut> State<T, F, Fut>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    /// Fetches the page for `request`, taking it from the read-ahead when it was sent
+    /// already, and sends the request for the page after it when reading ahead.
+    async fn fetch_page(&mut self, request: &PageRequest) -> Result<Page<T>> {
+        let mut current = match self.ahead.take() {
+            Some((ahead, fetch)) if ahead == *request => fetch,
+            _ => Box::pin(maybe_done((self.fetch)(request.clone()))),
+        };
+        if let Some(next) = self.request_ahead(request) {
+            let mut fetch = Box::pin(maybe_done((self.fetch)(next.clone())));
+            // Poll it once, then let the runtime write it out before this task goes on to
+            // decode the current page: the server works on it meanwhile.
+            poll_fn(|cx| {
+                let _ = fetch.as_mut().poll(cx);
+                Poll::Ready(())
+            })
+            .await;
+            tokio::task::yield_now().await;
+            self.ahead = Some((next, fetch));
+        }
+        let mut ahead = self.ahead.as_mut().map(|(_, fetch)| fetch.as_mut());
+        poll_fn(|cx| {
+            if let Some(ahead) = ahead.as_mut() {
+                let _ = ahead.as_mut().poll(cx);
+            }
+            match current.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(
+                    current
+                        .as_mut()
+                        .take_output()
+                        .expect("a finished fetch holds its page"),
+                ),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    /// The page after `request`, when reading ahead and the server's total says that
+    /// page exists if `request`'s page comes back full.
+    fn request_ahead(&self, request: &PageRequest) -> Option<PageRequest> {
+        let (
+            Pagination::Offset {
+                read_ahead: true, ..
+            },
+            PageRequest::Offset { offset, size },
+        ) = (self.strategy, request)
+        else {
+            return None;
+        };
+        let offset = offset.checked_add(u64::from(*size))?;
+        let total = self.announced.0?;
+        (offset < total).then_some(PageRequest::Offset {
+            offset,
+            size: *size,
+        })
+    }
+}
+
+impl<T, F, Fut: Future> State<T, F, Fut> {
     /// The request that follows `request`, given the page it returned; `None` at the end,
     /// an error when the server's paging information can not be trusted.
     fn after(&mut self, request: &PageRequest, page: &Page<T>) -> Result<Option<PageRequest>> {

@@ -1,7 +1,6 @@
 //! Building one request and reading its response.
 
 use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -257,10 +256,33 @@ impl Response {
 
     /// A hash of the body, used to spot a server returning the same page again.
     pub fn fingerprint(&self) -> u64 {
-        let mut hasher = DefaultHasher::new();
-        self.body.hash(&mut hasher);
-        hasher.finish()
+        fingerprint(&self.body)
     }
+}
+
+/// A fast, non-cryptographic 64-bit hash of `bytes`: four independent multiply-rotate
+/// lanes over 32-byte blocks, then the tail. It only has to tell two pages apart, and it
+/// runs over every byte of every listed page, so speed matters more than strength.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |lane: u64, word: u64| (lane ^ word).wrapping_mul(MULTIPLIER).rotate_left(31);
+    let word = |chunk: &[u8]| {
+        let mut padded = [0u8; 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        u64::from_le_bytes(padded)
+    };
+    let mut lanes = [bytes.len() as u64, 1, 2, 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, chunk) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = mix(*lane, word(chunk));
+        }
+    }
+    let mut hash = lanes.iter().fold(0, |hash, &lane| mix(hash, lane));
+    for chunk in blocks.remainder().chunks(8) {
+        hash = mix(hash, word(chunk));
+    }
+    hash ^ (hash >> 32)
 }
 
 impl fmt::Debug for Response {
@@ -275,10 +297,13 @@ impl fmt::Debug for Response {
 
 /// Decodes JSON, reporting the path of the first value that did not fit.
 ///
-/// The fast path is plain `serde_json`; only a body that fails is decoded again with path
+/// The fast path checks the body is UTF-8 once and decodes it as text with plain
+/// `serde_json` (no per-string check); only a body that fails is decoded again with path
 /// tracking, so successful responses pay nothing for the better error.
 pub fn decode_json<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T> {
-    if let Ok(value) = serde_json::from_slice(body) {
+    if let Ok(text) = std::str::from_utf8(body)
+        && let Ok(value) = serde_json::from_str(text)
+    {
         return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -337,5 +362,31 @@ mod tests {
             }
             other => panic!("expected a decode error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn decode_reads_text_and_refuses_invalid_utf8() {
+        let value: Vec<String> = decode_json("x", "[\"Zoë\",\"a\\u00e9\"]".as_bytes()).unwrap();
+        assert_eq!(value, ["Zoë", "aé"]);
+        let error = decode_json::<Vec<String>>("x", b"[\"a\xff\"]").unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn fingerprint_tells_apart_bodies_that_differ_in_any_byte() {
+        let body: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        let base = fingerprint(&body);
+        assert_eq!(base, fingerprint(&body.clone()));
+        // Every position: each of the four lanes, every byte of a word, and the tail.
+        for position in 0..body.len() {
+            let mut changed = body.clone();
+            changed[position] ^= 1;
+            assert_ne!(fingerprint(&changed), base, "byte {position}");
+        }
+        // The length counts: a trailing zero byte is not the same body.
+        let mut longer = body.clone();
+        longer.push(0);
+        assert_ne!(fingerprint(&longer), base);
+        assert_ne!(fingerprint(b""), fingerprint(b"\0"));
     }
 }

@@ -33,24 +33,36 @@ async fn collect<T>(stream: core_http::ItemStream<T>) -> (Vec<T>, Option<Error>)
 }
 
 fn offset_stream(client: HttpClient, size: u32) -> core_http::ItemStream<u32> {
-    paginate(LIST.name, Pagination::Offset { size }, move |request| {
-        let client = client.clone();
-        async move {
-            let PageRequest::Offset { offset, size } = request else {
-                unreachable!()
-            };
-            let response = client
-                .request(&LIST)
-                .query("offset", offset)
-                .query("size", size)
-                .send()
-                .await?;
-            let page: OffsetPage = response.json()?;
-            Ok(Page::new(page.items)
-                .total(Some(page.total))
-                .fingerprint(response.fingerprint()))
-        }
-    })
+    offset_stream_with(client, size, false)
+}
+
+fn offset_stream_with(
+    client: HttpClient,
+    size: u32,
+    read_ahead: bool,
+) -> core_http::ItemStream<u32> {
+    paginate(
+        LIST.name,
+        Pagination::Offset { size, read_ahead },
+        move |request| {
+            let client = client.clone();
+            async move {
+                let PageRequest::Offset { offset, size } = request else {
+                    unreachable!()
+                };
+                let response = client
+                    .request(&LIST)
+                    .query("offset", offset)
+                    .query("size", size)
+                    .send()
+                    .await?;
+                let page: OffsetPage = response.json()?;
+                Ok(Page::new(page.items)
+                    .total(Some(page.total))
+                    .fingerprint(response.fingerprint()))
+            }
+        },
+    )
 }
 
 #[tokio::test]
@@ -297,6 +309,137 @@ async fn an_error_mid_listing_is_reported_not_swallowed() {
     let (items, error) = collect(offset_stream(client, 2)).await;
 
     assert_eq!(items, vec![1, 2]);
+    assert!(matches!(error, Some(Error::Api { .. })), "{error:?}");
+}
+
+/// Mocks `GET /users?offset=O&size=2` answering `{"total":TOTAL,"items":ITEMS}`, one per
+/// `(offset, items)`, after `delay` each.
+async fn offset_pages<'a>(
+    server: &'a MockServer,
+    total: u64,
+    pages: &[(u64, &str)],
+    delay: std::time::Duration,
+) -> Vec<httpmock::Mock<'a>> {
+    let mut mocks = Vec::new();
+    for (offset, items) in pages {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(GET)
+                        .path("/users")
+                        .query_param("offset", offset.to_string())
+                        .query_param("size", "2");
+                    then.status(200)
+                        .delay(delay)
+                        .body(format!(r#"{{"total":{total},"items":{items}}}"#));
+                })
+                .await,
+        );
+    }
+    mocks
+}
+
+#[tokio::test]
+async fn reading_ahead_yields_every_item_once_with_one_request_per_page() {
+    let server = MockServer::start_async().await;
+    let pages = [
+        (0, "[1,2]"),
+        (2, "[3,4]"),
+        (4, "[5,6]"),
+        (6, "[7,8]"),
+        (8, "[9]"),
+    ];
+    let mocks = offset_pages(&server, 9, &pages, std::time::Duration::ZERO).await;
+    // Past the total: must never be asked for.
+    let beyond = offset_pages(&server, 9, &[(10, "[]")], std::time::Duration::ZERO).await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream_with(client, 2, true)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, (1..=9).collect::<Vec<_>>());
+    for (mock, (offset, _)) in mocks.iter().zip(pages) {
+        assert_eq!(mock.calls_async().await, 1, "page at offset {offset}");
+    }
+    assert_eq!(beyond[0].calls_async().await, 0);
+}
+
+/// How many times page 3 was requested by the time the first item of page 2 (which the
+/// server takes 300 ms to send) is yielded.
+async fn page_three_requests_during_page_two(read_ahead: bool) -> usize {
+    let server = MockServer::start_async().await;
+    let delay = std::time::Duration::from_millis(300);
+    let mocks = offset_pages(
+        &server,
+        6,
+        &[(0, "[1,2]"), (2, "[3,4]"), (4, "[5,6]")],
+        delay,
+    )
+    .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let mut stream = offset_stream_with(client, 2, read_ahead);
+    let first: Vec<u32> = (&mut stream).take(3).map(Result::unwrap).collect().await;
+    assert_eq!(first, [1, 2, 3]);
+    let during = mocks[2].calls_async().await;
+    let rest: Vec<u32> = stream.map(Result::unwrap).collect().await;
+    assert_eq!(rest, [4, 5, 6]);
+    assert_eq!(
+        mocks[2].calls_async().await,
+        1,
+        "page 3 is requested once in all"
+    );
+    during
+}
+
+#[tokio::test]
+async fn the_next_page_is_requested_while_the_current_one_is_on_its_way() {
+    assert_eq!(page_three_requests_during_page_two(false).await, 0);
+    assert_eq!(page_three_requests_during_page_two(true).await, 1);
+}
+
+#[tokio::test]
+async fn a_short_page_drops_the_page_read_ahead_and_fetches_the_right_offset() {
+    let server = MockServer::start_async().await;
+    // The page at offset 2 comes back short: the next offset is 3, not the 4 read ahead.
+    let pages = [
+        (0, "[1,2]"),
+        (2, "[3]"),
+        (3, "[4,5]"),
+        (4, "[99,98]"),
+        (5, "[6]"),
+    ];
+    let mocks = offset_pages(&server, 6, &pages, std::time::Duration::ZERO).await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream_with(client, 2, true)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(mocks[1].calls_async().await, 1);
+    assert_eq!(mocks[2].calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn an_error_on_the_page_read_ahead_comes_after_the_items_before_it() {
+    let server = MockServer::start_async().await;
+    offset_pages(
+        &server,
+        8,
+        &[(0, "[1,2]"), (2, "[3,4]")],
+        std::time::Duration::ZERO,
+    )
+    .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/users").query_param("offset", "4");
+            then.status(404).body(r#"{"message":"gone"}"#);
+        })
+        .await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+
+    let (items, error) = collect(offset_stream_with(client, 2, true)).await;
+
+    assert_eq!(items, [1, 2, 3, 4]);
     assert!(matches!(error, Some(Error::Api { .. })), "{error:?}");
 }
 

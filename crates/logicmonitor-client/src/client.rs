@@ -321,6 +321,7 @@ pub(crate) struct ListParams {
     pub(crate) fields: Vec<String>,
     pub(crate) sort: Option<Sort>,
     pub(crate) filter: Option<Filter>,
+    pub(crate) read_ahead: bool,
 }
 
 /// The validated query: `(name, value)` pairs except `size` and `offset`.
@@ -439,6 +440,16 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
         self
     }
 
+    /// [`stream`](Self::stream) requests the next page while the current one is fetched
+    /// and decoded, so LogicMonitor prepares one page while the client reads the other
+    /// (default: off, one request at a time). Only pages the reported `total` says exist
+    /// are requested ahead, so a listing sends no more requests than without it unless
+    /// the server shortens a page; the first page is never read ahead.
+    pub fn read_ahead(mut self, read_ahead: bool) -> Self {
+        self.params.read_ahead = read_ahead;
+        self
+    }
+
     /// Only items matching `filter`.
     pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
         self.params.filter = Some(filter.into());
@@ -485,9 +496,10 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
         let path_param = self.path_param;
         let start = checked.offset;
         let size = checked.size.unwrap_or(MAX_PAGE_SIZE);
+        let read_ahead = self.params.read_ahead;
         paginate(
             operation.name,
-            Pagination::Offset { size },
+            Pagination::Offset { size, read_ahead },
             move |request: PageRequest| {
                 let http = http.clone();
                 let checked = checked.clone();

@@ -459,6 +459,47 @@ async fn pages_through_2500_users() {
 }
 
 #[tokio::test]
+async fn reading_ahead_lists_the_same_users_with_one_request_per_page() {
+    let Env {
+        sandbox, client, ..
+    } = env(2_450).await;
+    let list = || client.users().list().fields(["username"]).size(500);
+    let plain: Vec<_> = list().stream().try_collect().await.unwrap();
+    sandbox.journal().clear();
+
+    let ahead: Vec<_> = list()
+        .read_ahead(true)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let ids = |users: &[logicmonitor_client::Admin]| -> Vec<i32> {
+        users.iter().map(|u| u.id.get()).collect()
+    };
+    assert_eq!(ids(&ahead), (1..=2_451).collect::<Vec<_>>());
+    assert_eq!(ids(&ahead), ids(&plain));
+    let mut offsets: Vec<u64> = sandbox
+        .journal()
+        .matching(&Method::GET, "/santaba/rest/setting/admins")
+        .iter()
+        .map(|entry| {
+            let query = entry.query.as_deref().unwrap_or_default();
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("offset="))
+                .map_or(0, |value| value.parse().unwrap())
+        })
+        .collect();
+    offsets.sort_unstable();
+    assert_eq!(
+        offsets,
+        [0, 500, 1_000, 1_500, 2_000],
+        "each page once, none past the end"
+    );
+}
+
+#[tokio::test]
 async fn concurrent_moves_of_different_users_lose_nothing() {
     let Env {
         lm,
