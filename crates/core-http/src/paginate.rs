@@ -23,9 +23,8 @@ use std::future::{Future, poll_fn};
 use std::pin::Pin;
 use std::task::Poll;
 
-use futures_util::Stream;
 use futures_util::future::{MaybeDone, maybe_done};
-use futures_util::stream;
+use futures_util::{Stream, TryStreamExt, stream};
 
 use crate::error::{Error, Result};
 
@@ -146,12 +145,11 @@ impl<T> Page<T> {
 /// A page request sent ahead of its turn, and its (possibly finished) fetch.
 type Ahead<Fut> = (PageRequest, Pin<Box<MaybeDone<Fut>>>);
 
-struct State<T, F, Fut: Future> {
+struct State<F, Fut: Future> {
     operation: &'static str,
     strategy: Pagination,
     fetch: F,
     next: Option<PageRequest>,
-    buffer: std::vec::IntoIter<T>,
     seen_cursors: HashSet<String>,
     last_fingerprint: Option<u64>,
     /// The last `total` (items) and `total_pages` the server announced.
@@ -180,55 +178,54 @@ where
         strategy,
         fetch,
         next: Some(first),
-        buffer: Vec::new().into_iter(),
         seen_cursors: HashSet::new(),
         last_fingerprint: None,
         announced: (None, None),
         pending_error: None,
         ahead: None,
     };
-    Box::pin(stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.buffer.next() {
-                return Some((Ok(item), state));
-            }
-            if let Some(error) = state.pending_error.take() {
+    // The engine works page by page; items are then handed out straight from each page,
+    // so the paging state is not moved around once per item.
+    let pages = stream::unfold(state, |mut state| async move {
+        if let Some(error) = state.pending_error.take() {
+            return Some((Err(error), state));
+        }
+        let request = state.next.take()?;
+        let page = match state.fetch_page(&request).await {
+            Ok(page) => page,
+            Err(error) => {
+                state.ahead = None;
                 return Some((Err(error), state));
             }
-            let request = state.next.take()?;
-            let page = match state.fetch_page(&request).await {
-                Ok(page) => page,
-                Err(error) => {
-                    state.ahead = None;
-                    return Some((Err(error), state));
-                }
-            };
-            if page.fingerprint.is_some()
-                && page.fingerprint == state.last_fingerprint
-                && !page.items.is_empty()
-            {
-                // The items repeat the previous page's: report, do not yield them again.
-                state.ahead = None;
-                return Some((
-                    Err(state.misbehaved("the server returned the same page twice")),
-                    state,
-                ));
-            }
-            state.last_fingerprint = page.fingerprint;
-            match state.after(&request, &page) {
-                Ok(next) => state.next = next,
-                Err(error) => state.pending_error = Some(error),
-            }
-            if state.ahead.as_ref().map(|(ahead, _)| ahead) != state.next.as_ref() {
-                // Read ahead on a guess the page in hand proved wrong: not needed.
-                state.ahead = None;
-            }
-            state.buffer = page.items.into_iter();
+        };
+        if page.fingerprint.is_some()
+            && page.fingerprint == state.last_fingerprint
+            && !page.items.is_empty()
+        {
+            // The items repeat the previous page's: report, do not yield them again.
+            state.ahead = None;
+            let error = state.misbehaved("the server returned the same page twice");
+            return Some((Err(error), state));
         }
-    }))
+        state.last_fingerprint = page.fingerprint;
+        match state.after(&request, &page) {
+            Ok(next) => state.next = next,
+            Err(error) => state.pending_error = Some(error),
+        }
+        if state.ahead.as_ref().map(|(ahead, _)| ahead) != state.next.as_ref() {
+            // Read ahead on a guess the page in hand proved wrong: not needed.
+            state.ahead = None;
+        }
+        Some((Ok(page.items), state))
+    });
+    Box::pin(
+        pages
+            .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+            .try_flatten(),
+    )
 }
 
-impl<T, F, Fut> State<T, F, Fut>
+impl<T, F, Fut> State<F, Fut>
 where
     F: FnMut(PageRequest) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
@@ -291,10 +288,10 @@ where
     }
 }
 
-impl<T, F, Fut: Future> State<T, F, Fut> {
+impl<F, Fut: Future> State<F, Fut> {
     /// The request that follows `request`, given the page it returned; `None` at the end,
     /// an error when the server's paging information can not be trusted.
-    fn after(&mut self, request: &PageRequest, page: &Page<T>) -> Result<Option<PageRequest>> {
+    fn after<T>(&mut self, request: &PageRequest, page: &Page<T>) -> Result<Option<PageRequest>> {
         let total = page.total.or(self.announced.0);
         let pages = page.total_pages.or(self.announced.1);
         self.announced = (total, pages);

@@ -177,7 +177,7 @@ pub mod error {
 ///      "type": "string"
 ///    },
 ///    "viewPermission": {
-///      "description": "UI tabs the user may see: an object of booleans in v3 (`{\"Resources\":true,…}`); older examples show a JSON string, so any JSON value is accepted."
+///      "$ref": "#/definitions/ViewPermission"
 ///    }
 ///  }
 ///}
@@ -351,13 +351,12 @@ pub struct Admin {
     ///Login name (may be an email).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
-    ///UI tabs the user may see: an object of booleans in v3 (`{"Resources":true,…}`); older examples show a JSON string, so any JSON value is accepted.
     #[serde(
         rename = "viewPermission",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub view_permission: ::std::option::Option<::serde_json::Value>,
+    pub view_permission: ::std::option::Option<crate::types::ViewPermission>,
 }
 ///The body of a create (POST) or replace (PUT).
 ///

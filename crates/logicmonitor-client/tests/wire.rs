@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use httpmock::prelude::*;
 use logicmonitor_client::{
     AdminGroupId, AdminId, AdminStatus, Clause, Client, Error, Filter, NewUser, RoleId, Sort,
+    ViewPermission,
 };
 use secrecy::SecretString;
 
@@ -138,6 +139,9 @@ async fn suspend_and_move_sends_the_v3c_body_and_signature() {
     mock.assert_async().await;
     assert_eq!(user.status, Some(AdminStatus::Suspended));
     assert_eq!(user.roles[0].privileges[0].object_id, "*");
+    let tabs = user.view_permission.expect("the example has UI tabs");
+    assert_eq!(tabs.allows("Traces"), Some(true));
+    assert_eq!(tabs.tabs().count(), 9);
 }
 
 #[tokio::test]
@@ -270,6 +274,11 @@ async fn the_seed_threads_user_model_decodes() {
     assert_eq!(user.roles[0].name.as_deref(), Some("administrator"));
     assert_eq!(user.api_tokens[0].status, Some(2));
     assert_eq!(user.last_login_on, Some(0));
+    // The thread's older account sends its tabs as a JSON string: kept as it came.
+    assert!(matches!(
+        user.view_permission,
+        Some(ViewPermission::Other(serde_json::Value::String(ref text))) if text.contains("\"Hosts\" : true")
+    ));
 }
 
 #[tokio::test]

@@ -72,6 +72,9 @@ pub async fn list(client: &Client, portal: &str) -> Result<Vec<UserRecord>, Stri
         .users()
         .list()
         .size(1000)
+        // The pages LogicMonitor's total announces are fetched one ahead: it prepares the
+        // next page while this one is normalized.
+        .read_ahead(true)
         .stream()
         .map_ok(|user| record(portal, &names, &user))
         .try_collect()
