@@ -3,17 +3,19 @@
 //! no lost update, no duplicate id, no lost or extra record, no panic.
 //!
 //! Each task works on records it owns (its own creations, and for updates and deletes a
-//! share of the seeded records), so the expected final state is exact. Each task stops
-//! after `PORTAL_LOAD_MS` milliseconds (default 1000; the 30 s soak is
-//! `PORTAL_LOAD_MS=30000`) or [`MAX_OPS`] operations, whichever comes first. No fault is
-//! injected, so every operation must succeed.
+//! share of the seeded records), so the expected final state is exact. By default (CI)
+//! each task stops after 1 s or [`CI_MAX_OPS`] operations, whichever comes first; with
+//! `PORTAL_LOAD_MS` set (the 30 s soak is `PORTAL_LOAD_MS=30000`) it runs for that long,
+//! without a cap. Each test prints how many operations its clients completed. No fault
+//! is injected, so every operation must succeed.
 //!
 //! What each vendor offers: ThreatLocker only invites (plus reads), Whaly creates and
 //! deletes, Allthenticate invites, updates (computer usernames) and deletes, LogicMonitor
 //! creates, updates (note) and deletes.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use core_http::SecretString;
@@ -22,15 +24,21 @@ use portal_sandbox::Sandbox;
 use tokio::task::JoinSet;
 
 const TASKS: usize = 32;
-/// Operations per task at most, whatever the duration.
-const MAX_OPS: usize = 200;
+/// Operations per task at most in the default (CI) run.
+const CI_MAX_OPS: usize = 200;
 
-fn duration() -> Duration {
-    let ms = std::env::var("PORTAL_LOAD_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    Duration::from_millis(ms)
+/// How long each task runs and how many operations it may do at most.
+fn limits() -> (Duration, usize) {
+    static LIMITS: OnceLock<(Duration, usize)> = OnceLock::new();
+    *LIMITS.get_or_init(|| {
+        match std::env::var("PORTAL_LOAD_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            Some(ms) => (Duration::from_millis(ms), usize::MAX),
+            None => (Duration::from_secs(1), CI_MAX_OPS),
+        }
+    })
 }
 
 fn now() -> SystemTime {
@@ -49,28 +57,51 @@ impl Dice {
     }
 }
 
-/// Runs `TASKS` copies of `task` (each given its index) and returns their results,
-/// failing on any panic.
-async fn run_tasks<T, F, Fut>(task: F) -> Vec<T>
+/// One task's share of the load: when to stop, and the count of operations done by all.
+#[derive(Clone)]
+struct Load {
+    deadline: Instant,
+    ops: Arc<AtomicUsize>,
+}
+
+impl Load {
+    /// Whether the task may start another operation, having done `done` (counted here).
+    fn more(&self, done: usize) -> bool {
+        if done > 0 {
+            self.ops.fetch_add(1, Ordering::Relaxed);
+        }
+        done < limits().1 && Instant::now() < self.deadline
+    }
+}
+
+/// Runs `TASKS` copies of `task` (each given its index) against the `vendor`'s sandbox,
+/// prints how many operations they completed, and returns their results, failing on
+/// any panic.
+async fn run_tasks<T, F, Fut>(vendor: &str, task: F) -> Vec<T>
 where
     T: Send + 'static,
-    F: Fn(usize, Instant) -> Fut,
+    F: Fn(usize, Load) -> Fut,
     Fut: std::future::Future<Output = T> + Send + 'static,
 {
-    let deadline = Instant::now() + duration();
+    let started = Instant::now();
+    let load = Load {
+        deadline: started + limits().0,
+        ops: Arc::new(AtomicUsize::new(0)),
+    };
     let mut set = JoinSet::new();
     for index in 0..TASKS {
-        set.spawn(task(index, deadline));
+        set.spawn(task(index, load.clone()));
     }
     let mut results = Vec::new();
     while let Some(joined) = set.join_next().await {
         results.push(joined.expect("a load task panicked"));
     }
+    println!(
+        "{vendor}: {} operations by {TASKS} clients in {:.1} s",
+        load.ops.load(Ordering::Relaxed),
+        started.elapsed().as_secs_f64()
+    );
     results
-}
-
-fn more(done: usize, deadline: Instant) -> bool {
-    done < MAX_OPS && Instant::now() < deadline
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,7 +121,7 @@ async fn threatlocker_invites_under_load() {
         .iter()
         .map(|c| (*c, portal.roles_of(*c)[0].id))
         .collect();
-    let results = run_tasks(|index, deadline| {
+    let results = run_tasks("threatlocker", |index, load| {
         let client = Client::builder()
             .base_url(sandbox.base_url())
             .token(portal.token())
@@ -101,7 +132,7 @@ async fn threatlocker_invites_under_load() {
             let mut dice = Dice(index as u64 + 1);
             let mut invited = Vec::new();
             let mut done = 0;
-            while more(done, deadline) {
+            while load.more(done) {
                 let child = children[usize::try_from(dice.roll(children.len() as u64)).unwrap()];
                 let scoped = client.organization(child);
                 if dice.roll(4) == 0 {
@@ -170,7 +201,7 @@ async fn allthenticate_under_load() {
         .collect();
     assert!(members.len() >= TASKS * per_task);
     let before = sim.members().len();
-    let results = run_tasks(|index, deadline| {
+    let results = run_tasks("allthenticate", |index, load| {
         let client = Client::builder()
             .base_url(sandbox.base_url())
             .api_key(SecretString::from(sim.api_key().to_owned()))
@@ -184,7 +215,7 @@ async fn allthenticate_under_load() {
             let mut deleted = Vec::new();
             let mut invited = Vec::new();
             let mut done = 0;
-            while more(done, deadline) {
+            while load.more(done) {
                 match dice.roll(10) {
                     0 if !live.is_empty() => {
                         let id = live.remove(0);
@@ -270,7 +301,7 @@ async fn whaly_under_load() {
     let portal_id = sim.portal_id().to_owned();
     let before: HashSet<String> = sim.users(&portal_id).into_iter().map(|u| u.id).collect();
     let role = sim.roles()[0].id.clone();
-    let results = run_tasks(|index, deadline| {
+    let results = run_tasks("partner-portal", |index, load| {
         let client = Client::builder()
             .base_url(sandbox.base_url())
             .api_key(SecretString::from(sim.api_key()))
@@ -283,7 +314,7 @@ async fn whaly_under_load() {
             let mut live = Vec::new();
             let mut deleted = Vec::new();
             let mut done = 0;
-            while more(done, deadline) {
+            while load.more(done) {
                 if !live.is_empty() && dice.roll(3) == 0 {
                     let id: String = live.swap_remove(0);
                     assert!(portal.delete_user(&id).await.unwrap().is_deleted);
@@ -333,7 +364,7 @@ async fn logicmonitor_under_load() {
         .await
         .unwrap();
     let before = lm.user_count();
-    let results = run_tasks(|index, deadline| {
+    let results = run_tasks("logicmonitor", |index, load| {
         let client = Client::builder()
             .base_url(sandbox.url("/santaba/rest"))
             .lmv1(lm.access_id(), SecretString::from(lm.access_key()))
@@ -352,7 +383,7 @@ async fn logicmonitor_under_load() {
             let mut created = Vec::new();
             let mut deleted = Vec::new();
             let mut done = 0;
-            while more(done, deadline) {
+            while load.more(done) {
                 match dice.roll(6) {
                     0 if !live.is_empty() => {
                         let id = live.swap_remove(0);
