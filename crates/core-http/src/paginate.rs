@@ -3,7 +3,7 @@
 //! [`paginate`] drives any of the four paging styles the portals use. The vendor crate
 //! supplies a closure that fetches one page for a [`PageRequest`] and reports what the
 //! server said about the rest; the stream yields items one by one, keeps at most one page
-//! in memory, sends nothing until polled, and stops on an empty page, a missing cursor or
+//! in memory (two when reading ahead), sends nothing until polled, and stops on an empty page, a missing cursor or
 //! the reported total. A server that repeats a cursor or returns the same page twice ends
 //! the stream with [`Error::Pagination`] instead of looping, and so does an empty page
 //! before the total or page count the server announced (the listing would otherwise end

@@ -444,7 +444,8 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
     /// and decoded, so LogicMonitor prepares one page while the client reads the other
     /// (default: off, one request at a time). Only pages the reported `total` says exist
     /// are requested ahead, so a listing sends no more requests than without it unless
-    /// the server shortens a page; the first page is never read ahead.
+    /// a page comes back short or fails; the first page is never read ahead. Costs one
+    /// more page in memory.
     pub fn read_ahead(mut self, read_ahead: bool) -> Self {
         self.params.read_ahead = read_ahead;
         self
