@@ -185,23 +185,34 @@ async fn attempt_once(
 
 /// Reads the body, refusing to buffer more than `limit` bytes.
 ///
-/// With a `Content-Length` within the limit the body is taken whole (the connection can
-/// not deliver more than declared); without one it is read chunk by chunk and abandoned
-/// as soon as it passes the limit.
-async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, Failure> {
-    if let Some(declared) = response.content_length() {
-        if declared > limit as u64 {
-            return Err(Failure::TooLarge);
-        }
-        return response.bytes().await.map_err(classify);
+/// A `Content-Length` over the limit is refused before reading; otherwise the body is
+/// read chunk by chunk and abandoned as soon as it passes the limit. Chunks are copied
+/// into one buffer as they arrive (sized from `Content-Length` when there is one), so a
+/// large body is held once rather than as received chunks plus their copy; a body that
+/// arrives in one chunk is kept as it is.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Failure> {
+    let declared = response.content_length();
+    if declared.is_some_and(|declared| declared > limit as u64) {
+        return Err(Failure::TooLarge);
     }
-    let mut response = response;
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(classify)? {
-        if body.len() + chunk.len() > limit {
+    let Some(first) = response.chunk().await.map_err(classify)? else {
+        return Ok(Bytes::new());
+    };
+    if declared == Some(first.len() as u64) {
+        return Ok(first);
+    }
+    // Within `limit`, so it fits in a `usize`.
+    let capacity = declared.map_or(first.len(), |declared| {
+        usize::try_from(declared).unwrap_or(limit)
+    });
+    let mut body = BytesMut::with_capacity(capacity);
+    let mut chunk = Some(first);
+    while let Some(bytes) = chunk {
+        if body.len() + bytes.len() > limit {
             return Err(Failure::TooLarge);
         }
-        body.extend_from_slice(&chunk);
+        body.extend_from_slice(&bytes);
+        chunk = response.chunk().await.map_err(classify)?;
     }
     Ok(body.freeze())
 }
