@@ -11,7 +11,7 @@
 //!   pacer, counted per operation (LogicMonitor limits each endpoint and method
 //!   separately); 429 (`errorCode` 1429) retried after the window, per core-http's rules.
 //! - [`Users`]: list (stream or one page, `size` ≤ 1000, `offset`, `fields`, `sort`,
-//!   [`Filter`]), get, create, replace (`PUT`), update (`PATCH`, only the fields set),
+//!   [`Filter`], [`read_ahead`](ListRequest::read_ahead) for large listings), get, create, replace (`PUT`), update (`PATCH`, only the fields set),
 //!   delete, [`suspend`](Users::suspend) / [`reactivate`](Users::reactivate),
 //!   [`inactive_since`](Users::inactive_since).
 //! - Group membership, the thing LogicMonitor's own SDK cannot do:
