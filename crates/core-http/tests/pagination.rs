@@ -415,8 +415,11 @@ async fn a_short_page_drops_the_page_read_ahead_and_fetches_the_right_offset() {
 
     assert!(error.is_none(), "{error:?}");
     assert_eq!(items, [1, 2, 3, 4, 5, 6]);
-    assert_eq!(mocks[1].calls_async().await, 1);
-    assert_eq!(mocks[2].calls_async().await, 1);
+    // Every page once; the one read ahead at offset 4 is the price of the short page
+    // (found by the pagination fuzz target, whose bound on fetches now allows it).
+    for (mock, (offset, _)) in mocks.iter().zip(pages) {
+        assert_eq!(mock.calls_async().await, 1, "page at offset {offset}");
+    }
 }
 
 #[tokio::test]
