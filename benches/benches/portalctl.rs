@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use benchmarks::{Entry, median, print_table, quick, record};
+use benchmarks::{Entry, median, print_table, quick, record, target_dir};
 use portal_sandbox::allthenticate::Allthenticate;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::partner_portal::PartnerPortalSim;
@@ -34,11 +34,7 @@ const PORTALS: [&str; 5] = ["tl", "at", "pp", "lm", "lm2"];
 
 /// The release binary next to this bench's target directory.
 fn binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        PathBuf::from,
-    );
-    target.join("release").join("portalctl")
+    target_dir().join("release").join("portalctl")
 }
 
 /// One finished run of the binary: wall time and peak resident memory.

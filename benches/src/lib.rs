@@ -61,13 +61,23 @@ impl Entry {
     }
 }
 
-/// `target/bench/summary.json` (honouring `CARGO_TARGET_DIR`).
-pub fn summary_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
+/// The workspace's target directory: `CARGO_TARGET_DIR`, else `target/` beside this
+/// package. The package directory is read at run time (cargo sets it for `cargo bench`),
+/// so a bench binary built from another checkout never points back into that checkout.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || {
+            std::env::var_os("CARGO_MANIFEST_DIR")
+                .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+                .join("../target")
+        },
         PathBuf::from,
-    );
-    target.join("bench").join("summary.json")
+    )
+}
+
+/// `target/bench/summary.json` (see [`target_dir`]).
+pub fn summary_path() -> PathBuf {
+    target_dir().join("bench").join("summary.json")
 }
 
 /// Replaces the entries with the same names in the summary file, keeping the others, and

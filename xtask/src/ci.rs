@@ -7,13 +7,19 @@ use std::{
 
 use anyhow::{Result, bail};
 
-use crate::{cmd::Cmd, codegen, deps};
+use crate::{
+    cmd::Cmd,
+    codegen, deps,
+    tools::{self, Tool},
+};
 
 /// What one CI step does.
 #[derive(Debug)]
 enum Action {
     /// Run a cargo command.
     Cargo(Cmd),
+    /// Run a cargo subcommand a bare toolchain may lack, installing it first when missing.
+    Tool(Tool, Cmd),
     /// Check the generated code in-process.
     CodegenCheck,
     /// Check that no client crate pulls what only the sandbox, CLI or xtask needs.
@@ -37,20 +43,26 @@ fn steps(root: &Path) -> Vec<Step> {
     vec![
         Step {
             name: "fmt",
-            action: cargo(&["fmt", "--all", "--", "--check"]),
+            action: Action::Tool(
+                tools::RUSTFMT,
+                Cmd::cargo(root).args(["fmt", "--all", "--", "--check"]),
+            ),
         },
         Step {
             name: "clippy",
-            action: cargo(&[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--all-features",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ]),
+            action: Action::Tool(
+                tools::CLIPPY,
+                Cmd::cargo(root).args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--all-features",
+                    "--locked",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+            ),
         },
         Step {
             name: "codegen check",
@@ -59,7 +71,10 @@ fn steps(root: &Path) -> Vec<Step> {
         Step {
             // Advisories are left out: their database can not be fetched here (see deny.toml).
             name: "deny",
-            action: cargo(&["deny", "check", "licenses", "bans", "sources"]),
+            action: Action::Tool(
+                tools::CARGO_DENY,
+                Cmd::cargo(root).args(["deny", "check", "licenses", "bans", "sources"]),
+            ),
         },
         Step {
             name: "lean clients",
@@ -102,6 +117,7 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         let step_started = Instant::now();
         let outcome = match &step.action {
             Action::Cargo(cmd) => cmd.run(),
+            Action::Tool(tool, cmd) => tool.ensure(root).and_then(|()| cmd.run()),
             Action::CodegenCheck => codegen::check(root),
             Action::LeanClients => deps::check_lean_clients(root),
             Action::Msrv => deps::check_msrv(root),
@@ -149,7 +165,7 @@ mod tests {
         let shown: Vec<String> = steps(Path::new("."))
             .iter()
             .map(|step| match &step.action {
-                Action::Cargo(cmd) => cmd.to_string(),
+                Action::Cargo(cmd) | Action::Tool(_, cmd) => cmd.to_string(),
                 Action::CodegenCheck => "codegen check".to_owned(),
                 Action::LeanClients => "lean clients".to_owned(),
                 Action::Msrv => "msrv".to_owned(),

@@ -11,6 +11,7 @@ mod deps;
 mod fuzz;
 mod integration;
 mod release;
+mod tools;
 
 use std::{
     path::{Path, PathBuf},
@@ -74,8 +75,14 @@ fn run(task: Task, root: &Path) -> Result<()> {
 }
 
 /// The workspace root: the parent of this crate's directory.
+///
+/// The directory is the one cargo names when it runs xtask (`cargo run` sets
+/// `CARGO_MANIFEST_DIR`), not the one this binary was compiled in: a binary built from
+/// another checkout (a release's scratch worktree, say) must still work on this one.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_owned()

@@ -95,7 +95,7 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     }
     let scratch = Scratch::create(root)?;
     let commit = scratch.commit(&edits, &plan.commit_message())?;
-    verify(&scratch.path, &plan, &target_dir(root))?;
+    verify(&scratch.path, &plan, &verification_target_dir(root))?;
     drop(scratch);
     if !args.execute {
         println!("\ndry run: every check passed; run again with --execute to commit and tag");
@@ -308,10 +308,17 @@ fn verify(dir: &Path, plan: &Plan, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The target directory shared with the workspace, so the scratch build reuses compiled
-/// dependencies.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+/// Where the scratch worktree builds: `release-check/` inside the workspace's target
+/// directory, kept between releases so later verifications reuse compiled dependencies.
+///
+/// Never the workspace's own target directory: cargo copies each binary it builds to
+/// `debug/<name>` and may then take the workspace's build of it for fresh, so `cargo xtask`
+/// (or `portalctl`) would go on running the scratch worktree's binary after the worktree
+/// is gone.
+fn verification_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("release-check")
 }
 
 /// A detached worktree of `HEAD` in the temporary directory, removed when dropped.
@@ -354,7 +361,7 @@ impl Scratch {
             .args(["update", "--workspace", "--quiet"])
             .env(
                 "CARGO_TARGET_DIR",
-                &target_dir(&self.root).to_string_lossy(),
+                &verification_target_dir(&self.root).to_string_lossy(),
             )
             .run()?;
         git(&self.path, &["add", "--all"])?;
@@ -595,6 +602,47 @@ tags: demo-core-v0.2.0 demo-client-v0.2.0 demo-extra-v0.1.0
             repo.read("crates/demo-core/Cargo.toml")
                 .contains("version = \"0.1.0\"")
         );
+    }
+
+    #[test]
+    fn cargo_xtask_runs_this_checkouts_build_after_a_release_verification() {
+        let (repo, _) = synthetic_repo();
+        // A stand-in `cargo xtask`: `ci` passes, `where` prints the directory it was built in.
+        repo.write(
+            ".cargo/config.toml",
+            "[alias]\nxtask = \"run --quiet --package demo-tool --\"\n",
+        );
+        repo.commit(
+            "crates/demo-tool/src/main.rs",
+            "fn main() {\n    if std::env::args().nth(1).as_deref() == Some(\"where\") {\n        \
+             println!(\"{}\", env!(\"CARGO_MANIFEST_DIR\"));\n    }\n}\n",
+            "build: cargo xtask",
+        );
+        let built_in = || {
+            Cmd::cargo(&repo.0)
+                .args(["xtask", "where"])
+                .output()
+                .unwrap()
+                .trim()
+                .to_owned()
+        };
+        let here = repo
+            .0
+            .join("crates/demo-tool")
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(built_in(), here);
+
+        // A verified dry run builds and runs `cargo xtask ci` in a scratch worktree that is
+        // removed afterwards.
+        let verified = Args {
+            packages: vec!["demo-extra".to_owned()],
+            no_verify: false,
+            ..args(None, false)
+        };
+        run(&verified, &repo.0).unwrap();
+        assert_eq!(repo.git(&["worktree", "list"]).lines().count(), 1);
+        assert_eq!(built_in(), here);
     }
 
     #[test]
