@@ -165,7 +165,7 @@ impl ClientBuilder {
             return Err(Error::config("page_size", "must be at least 1"));
         }
         let mut http = HttpClient::builder(self.base_url)
-            .vendor("whaly")
+            .vendor("partner-portal")
             .user_agent(concat!("partner-portal-client/", env!("CARGO_PKG_VERSION")))
             .auth(BearerAuth::new(&key))
             .error_decoder(WhalyErrorDecoder)
@@ -294,5 +294,15 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.http().base_url().as_str(), "https://api.whaly.io/");
+    }
+
+    #[test]
+    fn spans_and_errors_name_the_crate_vendor() {
+        let client = Client::builder()
+            .api_key(SecretString::from("sk:x"))
+            .build()
+            .unwrap();
+        let shown = format!("{:?}", client.http());
+        assert!(shown.contains(r#"vendor: "partner-portal""#), "{shown}");
     }
 }
