@@ -15,12 +15,11 @@ pub async fn run(cli: Cli) -> Result<Done, Stop> {
         return commands::sandbox::run().await;
     }
     commands::check_input(&cli.command)?;
-    let (config, sandbox) = match files::locate_config(cli.config.as_deref())? {
-        Some(path) => (files::load_config(&path)?, None),
-        None => {
-            let (config, running) = builtin::start_announced().await?;
-            (config, Some(running))
-        }
+    let (config, sandbox) = if let Some(path) = files::locate_config(cli.config.as_deref())? {
+        (files::load_config(&path)?, None)
+    } else {
+        let (config, running) = builtin::start_announced().await?;
+        (config, Some(running))
     };
     let directory = Directory::connect(&config).map_err(|error| Stop::Usage(error.to_string()))?;
     commands::check_portals(&cli.command, &directory)?;

@@ -194,12 +194,17 @@ fn base_url(vendor: &str, server: &Sandbox) -> String {
     }
 }
 
+/// Starts the simulators with the default [`Sizes`].
+async fn start_default() -> Result<Running, Stop> {
+    start(Sizes::default())
+        .await
+        .map_err(|error| Stop::Failure(format!("could not start the sandbox: {error}")))
+}
+
 /// Starts the built-in sandbox (default [`Sizes`]) for a run without portals file, and
 /// says so on stderr in one line.
 pub async fn start_announced() -> Result<(Config, Running), Stop> {
-    let running = start(Sizes::default())
-        .await
-        .map_err(|error| Stop::Failure(format!("could not start the sandbox: {error}")))?;
+    let running = start_default().await?;
     let config = running
         .config()
         .map_err(|error| Stop::Failure(error.to_string()))?;
@@ -216,9 +221,7 @@ pub async fn start_announced() -> Result<(Config, Running), Stop> {
 /// `portalctl sandbox`: serves the simulators until Ctrl-C, after printing their URLs,
 /// the throwaway credentials as shell `export` lines, and a portals file.
 pub async fn serve() -> Result<Done, Stop> {
-    let running = start(Sizes::default())
-        .await
-        .map_err(|error| Stop::Failure(format!("could not start the sandbox: {error}")))?;
+    let running = start_default().await?;
     let mut out = io::stdout().lock();
     let print = |out: &mut dyn Write| -> io::Result<()> {
         writeln!(out, "Sandbox running on loopback (Ctrl-C to stop).\n")?;

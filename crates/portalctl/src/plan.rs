@@ -337,13 +337,8 @@ mod tests {
         assert_eq!(applied.done, 2);
         assert_eq!(applied.failed.len(), 1);
         assert_eq!(applied.failed[0].0.user, "b");
-        let lines: Vec<(String, Outcome)> = Journal::read(&path)
-            .unwrap()
-            .into_iter()
-            .map(|entry| (entry.user, entry.outcome))
-            .collect();
         assert_eq!(
-            lines,
+            journaled(&path),
             [
                 ("a".into(), Outcome::Started),
                 ("a".into(), Outcome::Done),
@@ -376,13 +371,8 @@ mod tests {
 
         assert_eq!(applied.done, 1);
         assert_eq!(applied.failed[0].1, "no role named `x`");
-        let lines: Vec<(String, Outcome)> = Journal::read(&path)
-            .unwrap()
-            .into_iter()
-            .map(|entry| (entry.user, entry.outcome))
-            .collect();
         assert_eq!(
-            lines,
+            journaled(&path),
             [
                 ("a".into(), Outcome::Started),
                 ("b".into(), Outcome::Started),
@@ -453,6 +443,15 @@ mod tests {
                 .to_string()
                 .contains("`reticulate` is not a portalctl action")
         );
+    }
+
+    /// The journal at `path` as (user, outcome) pairs.
+    fn journaled(path: &std::path::Path) -> Vec<(String, Outcome)> {
+        Journal::read(path)
+            .unwrap()
+            .into_iter()
+            .map(|entry| (entry.user, entry.outcome))
+            .collect()
     }
 
     /// Runs a future to completion on a fresh single-threaded runtime.

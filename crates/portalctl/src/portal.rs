@@ -96,6 +96,10 @@ pub enum PortalError {
 /// Each step's result, in the order of the steps.
 pub type Outcomes = Vec<Result<(), PortalError>>;
 
+/// What a [`Portal`] method returns: a boxed future of `T` or a [`PortalError`] (boxed,
+/// so that a directory can hold every vendor as `dyn Portal`).
+pub type Reply<'a, T> = BoxFuture<'a, Result<T, PortalError>>;
+
 /// One configured portal: what it offers, how to read it, how to change it.
 ///
 /// Reads (`list`, `check`, `groups`, `child_organizations`) never change anything; the
@@ -109,10 +113,10 @@ pub trait Portal: fmt::Debug + Send + Sync {
     fn supports(&self, operation: Operation) -> bool;
 
     /// Lists the portal's users, normalized.
-    fn list(&self) -> BoxFuture<'_, Result<Listing, PortalError>>;
+    fn list(&self) -> Reply<'_, Listing>;
 
     /// Checks connectivity and credentials with a read; says what was seen.
-    fn check(&self) -> BoxFuture<'_, Result<String, PortalError>> {
+    fn check(&self) -> Reply<'_, String> {
         Box::pin(async move {
             match self.list().await? {
                 Listing::Users(users) => Ok(format!("credentials accepted, {} users", users.len())),
@@ -122,30 +126,23 @@ pub trait Portal: fmt::Debug + Send + Sync {
     }
 
     /// Every user group ([`Operation::Groups`]).
-    fn groups(&self) -> BoxFuture<'_, Result<Vec<Group>, PortalError>> {
+    fn groups(&self) -> Reply<'_, Vec<Group>> {
         Box::pin(async move { Err(self.refuse(Operation::Groups)) })
     }
 
     /// The child organizations ([`Operation::ChildOrganizations`]).
-    fn child_organizations(&self) -> BoxFuture<'_, Result<Vec<Uuid>, PortalError>> {
+    fn child_organizations(&self) -> Reply<'_, Vec<Uuid>> {
         Box::pin(async move { Err(self.refuse(Operation::ChildOrganizations)) })
     }
 
     /// Carries out one planned action on `target`: the vendor's id for the account, the
     /// address for an invitation, the name for a group action.
-    fn act<'a>(
-        &'a self,
-        action: &'a Action,
-        target: &'a str,
-    ) -> BoxFuture<'a, Result<(), PortalError>>;
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()>;
 
     /// Carries out `steps` (all for this portal) as one batch, each result in the order
     /// of the steps; `Err` when the batch as a whole failed. By default one after
     /// another through [`Portal::act`]; a vendor with a bulk call uses it.
-    fn act_together<'a>(
-        &'a self,
-        steps: &'a [Step],
-    ) -> BoxFuture<'a, Result<Outcomes, PortalError>> {
+    fn act_together<'a>(&'a self, steps: &'a [Step]) -> Reply<'a, Outcomes> {
         Box::pin(async move {
             let mut outcomes = Vec::with_capacity(steps.len());
             for step in steps {

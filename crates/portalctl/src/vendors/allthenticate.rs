@@ -2,11 +2,10 @@
 //! times, so last login is `unknown` and nobody is judged idle here.
 
 use allthenticate_client::{Client, EmailId, User};
-use futures_util::future::BoxFuture;
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
-use crate::portal::{Listing, Operation, Portal, PortalError};
+use crate::portal::{Listing, Operation, Portal, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
@@ -48,7 +47,7 @@ impl Portal for AllthenticatePortal {
     }
 
     /// Every member, normalized.
-    fn list(&self) -> BoxFuture<'_, Result<Listing, PortalError>> {
+    fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
             let users = self.client.users().list().send().await?;
             Ok(Listing::Users(
@@ -57,11 +56,7 @@ impl Portal for AllthenticatePortal {
         })
     }
 
-    fn act<'a>(
-        &'a self,
-        action: &'a Action,
-        target: &'a str,
-    ) -> BoxFuture<'a, Result<(), PortalError>> {
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             let users = self.client.users();
             match action {

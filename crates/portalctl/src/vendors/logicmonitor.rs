@@ -7,14 +7,13 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
-use futures_util::future::BoxFuture;
 use logicmonitor_client::{
     Admin, AdminGroup, AdminGroupId, AdminId, AdminStatus, Client, GroupRef, NewUser, RoleRef,
 };
 
 use crate::config::{ConfigError, Location, LogicMonitorCredentials, Vendor};
 use crate::plan::Action;
-use crate::portal::{Group, Listing, Operation, Portal, PortalError};
+use crate::portal::{Group, Listing, Operation, Portal, PortalError, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
@@ -71,7 +70,7 @@ impl Portal for LogicmonitorPortal {
     }
 
     /// Every user, normalized with group names as each page arrives.
-    fn list(&self) -> BoxFuture<'_, Result<Listing, PortalError>> {
+    fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
             let names: HashMap<_, _> = self
                 .admin_groups()
@@ -95,7 +94,7 @@ impl Portal for LogicmonitorPortal {
         })
     }
 
-    fn groups(&self) -> BoxFuture<'_, Result<Vec<Group>, PortalError>> {
+    fn groups(&self) -> Reply<'_, Vec<Group>> {
         Box::pin(async move {
             Ok(self
                 .admin_groups()
@@ -110,11 +109,7 @@ impl Portal for LogicmonitorPortal {
         })
     }
 
-    fn act<'a>(
-        &'a self,
-        action: &'a Action,
-        target: &'a str,
-    ) -> BoxFuture<'a, Result<(), PortalError>> {
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             let users = self.client.users();
             let groups = self.client.groups();

@@ -1,12 +1,11 @@
 //! Whaly partner portals: list, create (invite), delete. No suspension in the API.
 
 use futures_util::TryStreamExt;
-use futures_util::future::BoxFuture;
 use partner_portal_client::{Client, NewUser, PartnerPortalUser, PortalHandle};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
-use crate::portal::{Listing, Operation, Portal, PortalError};
+use crate::portal::{Listing, Operation, Portal, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
@@ -54,7 +53,7 @@ impl Portal for PartnerPortal {
     }
 
     /// Every portal user, normalized as each page arrives.
-    fn list(&self) -> BoxFuture<'_, Result<Listing, PortalError>> {
+    fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
             let users = self
                 .handle
@@ -68,11 +67,7 @@ impl Portal for PartnerPortal {
         })
     }
 
-    fn act<'a>(
-        &'a self,
-        action: &'a Action,
-        target: &'a str,
-    ) -> BoxFuture<'a, Result<(), PortalError>> {
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             match action {
                 Action::Delete => self.handle.delete_user(target).await.map(drop)?,

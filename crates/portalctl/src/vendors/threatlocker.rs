@@ -2,12 +2,11 @@
 //! every child organization with the role resolved by name in each.
 
 use futures_util::TryStreamExt;
-use futures_util::future::BoxFuture;
 use threatlocker_client::{Client, InviteOutcome, Uuid};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::{Action, Step};
-use crate::portal::{Listing, Operation, Outcomes, Portal, PortalError};
+use crate::portal::{Listing, Operation, Outcomes, Portal, PortalError, Reply};
 use crate::vendors::copy;
 
 /// How many child organizations are invited into at once.
@@ -55,7 +54,7 @@ impl Portal for ThreatlockerPortal {
     /// No users, but how many child organizations hold people out of sight, so an audit
     /// shows the size of what must be checked by hand. The walk over the organization
     /// tree also proves the token works.
-    fn list(&self) -> BoxFuture<'_, Result<Listing, PortalError>> {
+    fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
             let children = self.child_organizations().await?;
             Ok(Listing::Unlisted {
@@ -65,14 +64,14 @@ impl Portal for ThreatlockerPortal {
     }
 
     /// A harmless read: the time zones.
-    fn check(&self) -> BoxFuture<'_, Result<String, PortalError>> {
+    fn check(&self) -> Reply<'_, String> {
         Box::pin(async move {
             let zones = self.client.users().timezones().await?;
             Ok(format!("token accepted ({} timezones)", zones.len()))
         })
     }
 
-    fn child_organizations(&self) -> BoxFuture<'_, Result<Vec<Uuid>, PortalError>> {
+    fn child_organizations(&self) -> Reply<'_, Vec<Uuid>> {
         Box::pin(async move {
             let children = self
                 .client
@@ -86,11 +85,7 @@ impl Portal for ThreatlockerPortal {
         })
     }
 
-    fn act<'a>(
-        &'a self,
-        action: &'a Action,
-        target: &'a str,
-    ) -> BoxFuture<'a, Result<(), PortalError>> {
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             match action {
                 Action::Invite(role) => self.invite(target, role).await,
@@ -106,10 +101,7 @@ impl Portal for ThreatlockerPortal {
 
     /// Invitations of one address with one role into several child organizations go out
     /// as one concurrent fan-out; anything else one step after another.
-    fn act_together<'a>(
-        &'a self,
-        steps: &'a [Step],
-    ) -> BoxFuture<'a, Result<Outcomes, PortalError>> {
+    fn act_together<'a>(&'a self, steps: &'a [Step]) -> Reply<'a, Outcomes> {
         Box::pin(async move {
             if let Some((email, role, organizations)) = fan_out(steps) {
                 return self.invite_across(email, role, organizations).await;
