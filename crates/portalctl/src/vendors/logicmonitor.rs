@@ -201,3 +201,61 @@ fn admin_id(id: &str) -> Result<AdminId, core_http::Error> {
         core_http::Error::invalid_input("id", format!("`{id}` is not a LogicMonitor user id"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_sandbox::Sandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+
+    #[tokio::test]
+    async fn group_actions_change_what_is_listed() {
+        let lm = LogicMonitorSandbox::builder().seed(5).users(5).build();
+        let server = Sandbox::builder()
+            .router(lm.router())
+            .start()
+            .await
+            .unwrap();
+        let location = Location::BaseUrl(server.url("/santaba/rest"));
+        let credentials = LogicMonitorCredentials::Lmv1 {
+            access_id: lm.access_id().into(),
+            access_key: lm.access_key().into(),
+        };
+        let portal = connect("lm", &location, &credentials).unwrap();
+        let Listing::Users(users) = portal.list().await.unwrap() else {
+            panic!("LogicMonitor lists users");
+        };
+        assert_eq!(users.len(), lm.user_count());
+        let user = &users[0];
+
+        portal
+            .act(&Action::MoveToGroup("Night Shift".into()), &user.id)
+            .await
+            .unwrap();
+        let groups = portal.groups().await.unwrap();
+        let night_shift = groups
+            .iter()
+            .find(|group| group.name == "Night Shift")
+            .expect("the group was created for the move");
+        assert_eq!(
+            lm.user_group_ids(user.id.parse().unwrap()).unwrap(),
+            [night_shift.id.parse::<i32>().unwrap()]
+        );
+
+        portal
+            .act(&Action::DeleteGroup("Night Shift".into()), "Night Shift")
+            .await
+            .unwrap();
+        let missing = portal
+            .act(&Action::DeleteGroup("Night Shift".into()), "Night Shift")
+            .await
+            .unwrap_err();
+        assert_eq!(missing.to_string(), "no group named `Night Shift`");
+        let malformed = portal.act(&Action::Suspend, "jane").await.unwrap_err();
+        assert!(
+            matches!(&malformed, PortalError::Client(core_http::Error::InvalidInput { field, .. }) if field == "id"),
+            "{malformed:?}"
+        );
+        server.shutdown().await;
+    }
+}

@@ -93,7 +93,11 @@ impl Portal for ThreatlockerPortal {
                     .invite_across(target, role, vec![*organization])
                     .await?
                     .pop()
-                    .unwrap_or(Ok(())),
+                    .unwrap_or_else(|| {
+                        Err(PortalError::NotFound(format!(
+                            "no invitation result for organization {organization}"
+                        )))
+                    }),
                 other => Err(self.refuse(other.operation())),
             }
         })
@@ -182,4 +186,88 @@ fn fan_out(steps: &[Step]) -> Option<(&str, &str, Vec<Uuid>)> {
 
 fn role_not_found(role: &str) -> PortalError {
     PortalError::NotFound(format!("no role named `{role}` in this organization"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_sandbox::Sandbox;
+    use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
+
+    const EMAIL: &str = "new.tech@msp.example";
+
+    fn invite_into(organization: Uuid) -> Step {
+        Step {
+            portal: "tl".into(),
+            user: EMAIL.into(),
+            target: EMAIL.into(),
+            action: Action::InviteInto {
+                role: "Technician".into(),
+                organization,
+            },
+            why: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn invitations_fan_out_one_outcome_per_step() {
+        let tl = ThreatLocker::builder()
+            .seed(5)
+            .children(3)
+            .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))
+            .children_lacking_role("Technician", 1)
+            .build();
+        let server = Sandbox::builder()
+            .router(tl.router())
+            .start()
+            .await
+            .unwrap();
+        let location = Location::BaseUrl(server.base_url().to_owned());
+        let portal = connect("tl", &location, &tl.token().into(), None).unwrap();
+
+        let mut children = portal.child_organizations().await.unwrap();
+        children.sort();
+        let mut expected = tl.child_ids();
+        expected.sort();
+        assert_eq!(children, expected);
+        assert_eq!(
+            portal.list().await.unwrap(),
+            Listing::Unlisted {
+                child_organizations: 3
+            }
+        );
+
+        let steps: Vec<Step> = children.iter().copied().map(invite_into).collect();
+        let outcomes = portal.act_together(&steps).await.unwrap();
+        assert_eq!(outcomes.len(), steps.len());
+        let lacking = tl.children_lacking("Technician")[0];
+        for (child, outcome) in children.iter().zip(&outcomes) {
+            let pending = tl.pending_users(*child);
+            if *child == lacking {
+                assert_eq!(
+                    outcome.as_ref().unwrap_err().to_string(),
+                    "no role named `Technician` in this organization"
+                );
+                assert!(pending.is_empty());
+            } else {
+                assert!(outcome.is_ok(), "{outcome:?}");
+                assert!(pending.iter().any(|user| user.username == EMAIL));
+            }
+        }
+
+        let unknown = portal
+            .act(&Action::Invite("Nope".into()), EMAIL)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            "no role named `Nope` in this organization"
+        );
+        let refused = portal.act(&Action::Suspend, "1").await.unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "threatlocker's API does not offer suspend"
+        );
+        server.shutdown().await;
+    }
 }
