@@ -46,18 +46,18 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
 /// portal, before anything is sent.
 pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Stop> {
     match command {
-        Command::Users { portal } => portal
-            .as_deref()
-            .map(|name| known(directory, name))
-            .transpose()
-            .map(drop),
+        Command::Users { portal } => users::check_portals(portal.as_deref(), directory),
         Command::Groups { command } => groups::check_portals(command, directory),
         Command::Invite {
             portal,
             all_child_orgs,
             ..
         } => invite::check_portals(known(directory, portal)?, *all_child_orgs),
-        _ => Ok(()),
+        Command::Portals
+        | Command::Audit { .. }
+        | Command::Offboard { .. }
+        | Command::SuspendInactive { .. }
+        | Command::Sandbox => Ok(()),
     }
 }
 

@@ -2,12 +2,18 @@
 
 use std::io;
 
-use crate::directory::Connected;
+use crate::commands::known;
+use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::output::write_records;
 use crate::record::UserRecord;
 use crate::report;
 use crate::runner::Runner;
+
+/// Refuses `--portal` naming a portal that is not configured.
+pub fn check_portals(only: Option<&str>, directory: &Directory) -> Result<(), Stop> {
+    only.map_or(Ok(()), |name| known(directory, name).map(drop))
+}
 
 /// Lists every portal (or only `only`) and prints the users.
 pub async fn run(runner: &Runner<'_>, only: Option<&str>) -> Result<Done, Stop> {
