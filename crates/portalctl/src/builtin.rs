@@ -1,7 +1,8 @@
 //! The built-in sandbox: all four vendor simulators on loopback, seeded, with a portals
-//! file pointing at them. Used when no configuration is found, and by `portalctl sandbox`.
+//! file pointing at them. Used when no configuration is found ([`start_announced`]), and
+//! served by `portalctl sandbox` ([`serve`]).
 
-use std::io;
+use std::io::{self, Write};
 use std::time::SystemTime;
 
 use portal_sandbox::Sandbox;
@@ -11,6 +12,8 @@ use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 
 use crate::config::{self, Config, ConfigError};
+use crate::exit::{Done, Stop};
+use crate::files;
 
 /// The role the sandbox's ThreatLocker children define, except [`Sizes::lacking_role`]
 /// of them: what `invite --all-child-orgs` is tried with.
@@ -188,5 +191,81 @@ fn base_url(vendor: &str, server: &Sandbox) -> String {
         server.url("/santaba/rest")
     } else {
         server.base_url().to_owned()
+    }
+}
+
+/// Starts the simulators with the default [`Sizes`].
+async fn start_default() -> Result<Running, Stop> {
+    start(Sizes::default())
+        .await
+        .map_err(|error| Stop::Failure(format!("could not start the sandbox: {error}")))
+}
+
+/// Starts the built-in sandbox (default [`Sizes`]) for a run without portals file, and
+/// says so on stderr in one line.
+pub async fn start_announced() -> Result<(Config, Running), Stop> {
+    let running = start_default().await?;
+    let config = running
+        .config()
+        .map_err(|error| Stop::Failure(error.to_string()))?;
+    eprintln!(
+        "portalctl: no portals configured (--config, PORTALCTL_CONFIG or {}); using the built-in sandbox of all four vendors",
+        files::default_config_path().map_or_else(
+            || "the config dir".to_owned(),
+            |path| path.display().to_string()
+        )
+    );
+    Ok((config, running))
+}
+
+/// `portalctl sandbox`: serves the simulators until Ctrl-C, after printing their URLs,
+/// the throwaway credentials as shell `export` lines, and a portals file.
+pub async fn serve() -> Result<Done, Stop> {
+    let running = start_default().await?;
+    let mut out = io::stdout().lock();
+    let print = |out: &mut dyn Write| -> io::Result<()> {
+        writeln!(out, "Sandbox running on loopback (Ctrl-C to stop).\n")?;
+        for (vendor, url) in running.base_urls() {
+            writeln!(out, "  {vendor:<16}{url}")?;
+        }
+        writeln!(out, "\nCredentials (throwaway, sandbox only):\n")?;
+        for (variable, value) in running.credentials() {
+            writeln!(out, "  export {variable}={}", shell_quoted(value))?;
+        }
+        writeln!(
+            out,
+            "\nA portals file (save as portalctl.toml, then `portalctl --config portalctl.toml audit`):\n"
+        )?;
+        writeln!(out, "{}", running.config_toml())?;
+        out.flush()
+    };
+    print(&mut out).map_err(|error| Stop::Failure(error.to_string()))?;
+    drop(out);
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|error| Stop::Failure(error.to_string()))?;
+    running.shutdown().await;
+    Ok(Done::Complete)
+}
+
+/// `value` as one POSIX shell word: single-quoted, each `'` written as `'\''`.
+fn shell_quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_reach_the_shell_unchanged() {
+        for value in ["plain", "it's", "'", "a'b'c", "$HOME `x` \\ \"q\" ~!["] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_quoted(value)))
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), value);
+        }
     }
 }

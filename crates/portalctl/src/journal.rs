@@ -1,5 +1,9 @@
 //! The action journal: one JSON line before and one after every change portalctl makes,
 //! so an interrupted run can be understood and audited.
+//!
+//! The `action` field is the typed [`Action`] written as its plan label (`suspend`,
+//! `move to group Suspended`, `invite as Technician into GUID`) and read back into the
+//! type, so lines written before actions were typed read the same.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -7,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::plan::Action;
 
 /// One journal line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,13 +23,20 @@ pub struct Entry {
     pub portal: String,
     /// The account acted on (email, or the vendor id where there is no email).
     pub user: String,
-    /// What was done, e.g. `suspend`, `delete`, `move-to-group Suspended`.
-    pub action: String,
+    /// What was done.
+    pub action: Action,
     /// How far the action got.
     pub outcome: Outcome,
     /// Why it failed, or other detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl Entry {
+    /// Whether this line records a finished action on `user` in `portal`.
+    pub fn is_done(&self, portal: &str, user: &str) -> bool {
+        self.portal == portal && self.user == user && self.outcome == Outcome::Done
+    }
 }
 
 /// How far an action got.
@@ -96,7 +109,7 @@ mod tests {
                 .with_timezone(&Utc),
             portal: "lm".into(),
             user: "jane@corp.example".into(),
-            action: "suspend".into(),
+            action: Action::Suspend,
             outcome,
             detail: None,
         }

@@ -2,17 +2,14 @@
 //!
 //! # Decisions
 //!
-//! - **Portals file**: `--config`, else `PORTALCTL_CONFIG` (either must exist: a missing
-//!   file is a usage error), else `$XDG_CONFIG_HOME/portalctl/config.toml` or
-//!   `~/.config/portalctl/config.toml` if present, else the built-in sandbox (200 users per
-//!   vendor, 300 ThreatLocker children of which 20 lack the "Technician" role), announced
-//!   in one line on stderr.
-//! - **Journal**: `--journal`, else `$XDG_STATE_HOME/portalctl/journal.jsonl`, else
-//!   `~/.local/state/portalctl/journal.jsonl`, else `./portalctl-journal.jsonl`. Written
-//!   only with `--apply`.
+//! - **Files** ([`files`]): the portals file from `--config`, `PORTALCTL_CONFIG` or the
+//!   platform config dir, else the built-in sandbox (200 users per vendor, 300
+//!   ThreatLocker children of which 20 lack the "Technician" role), announced in one line
+//!   on stderr; the journal from `--journal` or the platform state dir, written only with
+//!   `--apply`.
 //! - **Offboarding**: suspend where the vendor can (reversible), else delete, else report
-//!   unsupported ([`directory::offboard_action`]). ThreatLocker offers no user listing, so
-//!   a leaver can not be found there: reported, never silently skipped.
+//!   unsupported ([`commands::offboard::offboard_action`]). ThreatLocker offers no user
+//!   listing, so a leaver can not be found there: reported, never silently skipped.
 //! - **Idleness**: never logged in counts as idle; a vendor that reports no sign-ins
 //!   (Allthenticate) or an API-only LogicMonitor user is never judged idle.
 //!   `suspend-inactive --group G` moves (group becomes the only one) before suspending,
@@ -24,25 +21,36 @@
 //!   stdout; notes, failures and progress on stderr.
 //! - **Exit codes** ([`exit`]): 0 done, 1 failed, 2 usage error (nothing sent), 3 partial.
 //!
-//! - [`config`]: the portals file; [`directory`] and [`vendors`]: every portal behind one
-//!   interface; [`capability`]: what each vendor's API allows.
+//! # Layout
+//!
+//! - [`portal`]: the [`portal::Portal`] trait (list, check, act, supports) every portal
+//!   is used through; [`vendors`]: one implementation per vendor; [`directory`]: the
+//!   configured portals, connected.
+//! - [`commands`]: one module per command, each a pure planner plus a thin runner;
+//!   [`runner`]: the shared part (list, print the plan, with `--apply` act and journal).
+//! - [`plan`], [`journal`]: plans of typed [`plan::Action`]s, and the JSON Lines journal
+//!   of every action carried out.
+//! - [`config`], [`files`]: the portals file and where portalctl's files are.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
-//! - [`plan`], [`journal`]: mutations are planned, printed, and only with `--apply`
-//!   carried out, each action journaled before and after.
-//! - [`cli`], [`app`], [`exit`]: the command line, running it, exit codes.
+//! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
+//!   codes, stderr reports.
 //! - [`progress`]: progress bars on stderr, hidden when it is not a terminal.
-//! - [`builtin`]: the built-in sandbox used when no portals are configured.
+//! - [`builtin`]: the built-in sandbox, and `portalctl sandbox` serving it.
 
 pub mod app;
 pub mod builtin;
-pub mod capability;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod directory;
 pub mod exit;
+pub mod files;
 pub mod journal;
 pub mod output;
 pub mod plan;
+pub mod portal;
 pub mod progress;
 pub mod record;
+pub mod report;
+pub mod runner;
 pub mod vendors;

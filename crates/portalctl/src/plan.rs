@@ -1,13 +1,130 @@
-//! Changes as a plan: shown first, carried out only with `--apply`, each step journaled
-//! before and after it runs.
+//! Changes as a plan of typed [`Action`]s: shown first, carried out only with `--apply`,
+//! each step journaled before and after it runs.
 
+use std::fmt;
 use std::future::Future;
 use std::io::{self, Write};
+use std::str::FromStr;
 
 use chrono::Utc;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
 
 use crate::journal::{Entry, Journal, Outcome};
 use crate::output::write_table;
+use crate::portal::Operation;
+
+/// A change to one account or group.
+///
+/// Its [`Display`](fmt::Display) form is the label shown in plans and written to the
+/// journal (`suspend`, `move to group Suspended`, ...); [`FromStr`] reads a label back,
+/// so journals written before actions were typed are understood unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Suspend (reversible).
+    Suspend,
+    /// Delete.
+    Delete,
+    /// Make this group the user's only group.
+    MoveToGroup(String),
+    /// Create this group (the step's user is the group).
+    CreateGroup(String),
+    /// Delete this group (the step's user is the group).
+    DeleteGroup(String),
+    /// Invite the address (the step's target) with this role.
+    Invite(String),
+    /// Invite the address (the step's target) into one child organization, with the role
+    /// of this name there.
+    InviteInto {
+        /// The role name, resolved in the organization.
+        role: String,
+        /// The child organization.
+        organization: Uuid,
+    },
+}
+
+impl Action {
+    /// The operation a vendor must offer for this action.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Action::Suspend => Operation::Suspend,
+            Action::Delete => Operation::Delete,
+            Action::MoveToGroup(_) | Action::CreateGroup(_) | Action::DeleteGroup(_) => {
+                Operation::Groups
+            }
+            Action::Invite(_) => Operation::Invite,
+            Action::InviteInto { .. } => Operation::ChildOrganizations,
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Suspend => f.write_str("suspend"),
+            Action::Delete => f.write_str("delete"),
+            Action::MoveToGroup(group) => write!(f, "move to group {group}"),
+            Action::CreateGroup(group) => write!(f, "create group {group}"),
+            Action::DeleteGroup(group) => write!(f, "delete group {group}"),
+            Action::Invite(role) => write!(f, "invite as {role}"),
+            Action::InviteInto { role, organization } => {
+                write!(f, "invite as {role} into {organization}")
+            }
+        }
+    }
+}
+
+/// A label that names no [`Action`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a portalctl action")]
+pub struct UnknownAction(String);
+
+impl FromStr for Action {
+    type Err = UnknownAction;
+
+    fn from_str(label: &str) -> Result<Self, Self::Err> {
+        let prefixed = |prefix: &str| label.strip_prefix(prefix).map(str::to_owned);
+        let action = match label {
+            "suspend" => Some(Action::Suspend),
+            "delete" => Some(Action::Delete),
+            _ => prefixed("move to group ")
+                .map(Action::MoveToGroup)
+                .or_else(|| prefixed("create group ").map(Action::CreateGroup))
+                .or_else(|| prefixed("delete group ").map(Action::DeleteGroup))
+                .or_else(|| prefixed("invite as ").map(invitation)),
+        };
+        action.ok_or_else(|| UnknownAction(label.to_owned()))
+    }
+}
+
+/// `ROLE into GUID` as an invitation into that organization, anything else as a role.
+fn invitation(rest: String) -> Action {
+    match rest
+        .rsplit_once(" into ")
+        .and_then(|(role, organization)| Some((role, organization.parse().ok()?)))
+    {
+        Some((role, organization)) => Action::InviteInto {
+            role: role.to_owned(),
+            organization,
+        },
+        None => Action::Invite(rest),
+    }
+}
+
+impl Serialize for Action {
+    /// The label, as shown in plans.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    /// A label, read back with [`FromStr`].
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let label = String::deserialize(deserializer)?;
+        label.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 /// One change to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +135,8 @@ pub struct Step {
     pub user: String,
     /// The vendor's id for the account (or group) acted on.
     pub target: String,
-    /// What to do, e.g. `suspend`, `delete`, `move-to-group Suspended`.
-    pub action: String,
+    /// What to do.
+    pub action: Action,
     /// Why, e.g. `last login 2026-01-02 (325 days ago)`.
     pub why: String,
 }
@@ -62,7 +179,7 @@ impl Plan {
                     vec![
                         step.portal.clone(),
                         step.user.clone(),
-                        step.action.clone(),
+                        step.action.to_string(),
                         step.why.clone(),
                     ]
                 })
@@ -77,26 +194,75 @@ impl Plan {
 
     /// Carries out every step with `run`, journaling each before and after. A failed step
     /// is recorded and the rest go on.
-    pub async fn apply<F, Fut>(&self, journal: &mut Journal, mut run: F) -> io::Result<Applied>
+    pub async fn apply<'p, F, Fut, E>(
+        &'p self,
+        journal: &mut Journal,
+        mut run: F,
+    ) -> io::Result<Applied>
     where
-        F: FnMut(&Step) -> Fut,
-        Fut: Future<Output = Result<(), String>>,
+        F: FnMut(&'p Step) -> Fut,
+        Fut: Future<Output = Result<(), E>>,
+        E: fmt::Display,
     {
         let mut applied = Applied::default();
         for step in &self.steps {
             journal.append(&entry(step, Outcome::Started, None))?;
-            match run(step).await {
-                Ok(()) => {
-                    journal.append(&entry(step, Outcome::Done, None))?;
-                    applied.done += 1;
-                }
-                Err(reason) => {
-                    journal.append(&entry(step, Outcome::Failed, Some(reason.clone())))?;
-                    applied.failed.push((step.clone(), reason));
-                }
-            }
+            let result = run(step).await;
+            applied.record(journal, step, result)?;
         }
         Ok(applied)
+    }
+
+    /// Carries out every step as one batch: each step is journaled as started, `batch`
+    /// runs, then each step's outcome is journaled. `Ok(Err(reason))` when the batch
+    /// failed as a whole (every step is journaled as failed with that reason).
+    pub async fn apply_together<E: fmt::Display>(
+        &self,
+        journal: &mut Journal,
+        batch: impl Future<Output = Result<Vec<Result<(), E>>, E>>,
+    ) -> io::Result<Result<Applied, String>> {
+        for step in &self.steps {
+            journal.append(&entry(step, Outcome::Started, None))?;
+        }
+        match batch.await {
+            Ok(results) => {
+                let mut applied = Applied::default();
+                for (step, result) in self.steps.iter().zip(results) {
+                    applied.record(journal, step, result)?;
+                }
+                Ok(Ok(applied))
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                for step in &self.steps {
+                    journal.append(&entry(step, Outcome::Failed, Some(reason.clone())))?;
+                }
+                Ok(Err(reason))
+            }
+        }
+    }
+}
+
+impl Applied {
+    /// Journals how `step` ended and counts it.
+    fn record<E: fmt::Display>(
+        &mut self,
+        journal: &mut Journal,
+        step: &Step,
+        result: Result<(), E>,
+    ) -> io::Result<()> {
+        match result {
+            Ok(()) => {
+                journal.append(&entry(step, Outcome::Done, None))?;
+                self.done += 1;
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                journal.append(&entry(step, Outcome::Failed, Some(reason.clone())))?;
+                self.failed.push((step.clone(), reason));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -120,7 +286,7 @@ mod tests {
             portal: "lm".into(),
             user: user.into(),
             target: format!("id-{user}"),
-            action: "suspend".into(),
+            action: Action::Suspend,
             why: "idle".into(),
         }
     }
@@ -171,13 +337,8 @@ mod tests {
         assert_eq!(applied.done, 2);
         assert_eq!(applied.failed.len(), 1);
         assert_eq!(applied.failed[0].0.user, "b");
-        let lines: Vec<(String, Outcome)> = Journal::read(&path)
-            .unwrap()
-            .into_iter()
-            .map(|entry| (entry.user, entry.outcome))
-            .collect();
         assert_eq!(
-            lines,
+            journaled(&path),
             [
                 ("a".into(), Outcome::Started),
                 ("a".into(), Outcome::Done),
@@ -188,6 +349,109 @@ mod tests {
             ]
         );
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn apply_together_journals_every_start_then_every_outcome() {
+        let path = std::env::temp_dir().join(format!(
+            "portalctl-plan-together-{}.jsonl",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path).unwrap();
+        let plan = Plan {
+            steps: vec![step("a"), step("b")],
+            skipped: vec![],
+        };
+        let batch = async { Ok(vec![Ok(()), Err("no role named `x`".to_owned())]) };
+
+        let applied = block_on(plan.apply_together(&mut journal, batch))
+            .unwrap()
+            .unwrap();
+
+        assert_eq!(applied.done, 1);
+        assert_eq!(applied.failed[0].1, "no role named `x`");
+        assert_eq!(
+            journaled(&path),
+            [
+                ("a".into(), Outcome::Started),
+                ("b".into(), Outcome::Started),
+                ("a".into(), Outcome::Done),
+                ("b".into(), Outcome::Failed),
+            ]
+        );
+
+        // A batch that fails as a whole fails every step with its reason.
+        let whole = block_on(plan.apply_together(&mut journal, async {
+            Err::<Vec<Result<(), String>>, _>("401 from the server".to_owned())
+        }))
+        .unwrap();
+        assert_eq!(whole, Err("401 from the server".to_owned()));
+        let entries = Journal::read(&path).unwrap();
+        let last: Vec<_> = entries[entries.len() - 2..]
+            .iter()
+            .map(|entry| (entry.outcome, entry.detail.clone()))
+            .collect();
+        assert_eq!(
+            last,
+            vec![(Outcome::Failed, Some("401 from the server".to_owned())); 2]
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn action_labels_round_trip() {
+        let organization: Uuid = "c4f6d1e2-0000-4000-8000-000000000001".parse().unwrap();
+        for action in [
+            Action::Suspend,
+            Action::Delete,
+            Action::MoveToGroup("Suspended".into()),
+            Action::CreateGroup("Night shift".into()),
+            Action::DeleteGroup("Old".into()),
+            Action::Invite("Helpdesk".into()),
+            Action::InviteInto {
+                role: "Technician".into(),
+                organization,
+            },
+        ] {
+            assert_eq!(action.to_string().parse(), Ok(action));
+        }
+    }
+
+    #[test]
+    fn journal_labels_read_as_typed_actions() {
+        let read = |label: &str| serde_json::from_value::<Action>(label.into());
+        assert_eq!(
+            read("invite as Technician into c4f6d1e2-0000-4000-8000-000000000001").unwrap(),
+            Action::InviteInto {
+                role: "Technician".into(),
+                organization: "c4f6d1e2-0000-4000-8000-000000000001".parse().unwrap(),
+            }
+        );
+        // A role whose name merely contains " into " stays a role.
+        assert_eq!(
+            read("invite as Move into prod").unwrap(),
+            Action::Invite("Move into prod".into())
+        );
+        assert_eq!(
+            serde_json::to_value(Action::MoveToGroup("Suspended".into())).unwrap(),
+            "move to group Suspended"
+        );
+        assert!(
+            read("reticulate")
+                .unwrap_err()
+                .to_string()
+                .contains("`reticulate` is not a portalctl action")
+        );
+    }
+
+    /// The journal at `path` as (user, outcome) pairs.
+    fn journaled(path: &std::path::Path) -> Vec<(String, Outcome)> {
+        Journal::read(path)
+            .unwrap()
+            .into_iter()
+            .map(|entry| (entry.user, entry.outcome))
+            .collect()
     }
 
     /// Runs a future to completion on a fresh single-threaded runtime.

@@ -108,12 +108,30 @@ impl Serialize for LastLogin {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn now() -> DateTime<Utc> {
+    /// The fixed "now" of the tests.
+    pub(crate) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+    }
+
+    /// An active account `id` in `portal`, `ID@corp.example`, never logged in, no groups.
+    pub(crate) fn user(portal: &str, id: &str) -> UserRecord {
+        UserRecord {
+            portal: portal.to_owned(),
+            vendor: Vendor::Logicmonitor,
+            tenant: None,
+            id: id.to_owned(),
+            email: Some(format!("{id}@corp.example")),
+            name: None,
+            status: UserStatus::Active,
+            last_login: LastLogin::Never,
+            roles: Vec::new(),
+            groups: Vec::new(),
+            inactive: false,
+        }
     }
 
     #[test]

@@ -4,33 +4,83 @@
 use allthenticate_client::{Client, EmailId, User};
 
 use crate::config::{ConfigError, Location, Vendor};
+use crate::plan::Action;
+use crate::portal::{Listing, Operation, Portal, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
+
+/// An Allthenticate organization.
+#[derive(Debug)]
+pub struct AllthenticatePortal {
+    name: String,
+    client: Client,
+}
 
 /// Builds the client; a problem is reported against the portal and field.
 pub fn connect(
     portal: &str,
     location: &Location,
     api_key: &secrecy::SecretString,
-) -> Result<Client, ConfigError> {
+) -> Result<AllthenticatePortal, ConfigError> {
     let mut builder = Client::builder().api_key(copy(api_key));
     if let Location::BaseUrl(url) = location {
         builder = builder.base_url(url);
     }
-    builder
+    let client = builder
         .build()
-        .map_err(|error| ConfigError::client(portal, "api_key_env", &error))
+        .map_err(|error| ConfigError::client(portal, "api_key_env", &error))?;
+    Ok(AllthenticatePortal {
+        name: portal.to_owned(),
+        client,
+    })
 }
 
-/// Every member, normalized.
-pub async fn list(client: &Client, portal: &str) -> Result<Vec<UserRecord>, String> {
-    let users = client
-        .users()
-        .list()
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok(users.iter().map(|user| record(portal, user)).collect())
+impl Portal for AllthenticatePortal {
+    fn vendor(&self) -> Vendor {
+        Vendor::Allthenticate
+    }
+
+    /// List, invite, suspend (a toggle) and delete; no user groups.
+    fn supports(&self, operation: Operation) -> bool {
+        use Operation::{Delete, Invite, List, Suspend};
+        matches!(operation, List | Invite | Suspend | Delete)
+    }
+
+    /// Every member, normalized.
+    fn list(&self) -> Reply<'_, Listing> {
+        Box::pin(async move {
+            let users = self.client.users().list().send().await?;
+            Ok(Listing::Users(
+                users.iter().map(|user| record(&self.name, user)).collect(),
+            ))
+        })
+    }
+
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
+        Box::pin(async move {
+            let users = self.client.users();
+            match action {
+                // No request when already suspended.
+                Action::Suspend => users.suspend(email_id(target)?).await.map(drop)?,
+                Action::Delete => users
+                    .delete()
+                    .email_id(email_id(target)?)
+                    .send()
+                    .await
+                    .map(drop)?,
+                // Allthenticate invitations carry no role.
+                Action::Invite(_) => self
+                    .client
+                    .invites()
+                    .invite([target])
+                    .send()
+                    .await
+                    .map(drop)?,
+                other => return Err(self.refuse(other.operation())),
+            }
+            Ok(())
+        })
+    }
 }
 
 fn record(portal: &str, user: &User) -> UserRecord {
@@ -56,41 +106,11 @@ fn record(portal: &str, user: &User) -> UserRecord {
     }
 }
 
-fn email_id(id: &str) -> Result<EmailId, String> {
-    id.parse()
-        .map(EmailId::new)
-        .map_err(|_| format!("`{id}` is not an Allthenticate email_id"))
-}
-
-/// Suspends the member (no request when already suspended).
-pub async fn suspend(client: &Client, id: &str) -> Result<(), String> {
-    client
-        .users()
-        .suspend(email_id(id)?)
-        .await
-        .map(drop)
-        .map_err(|error| error.to_string())
-}
-
-/// Removes the member from the organization.
-pub async fn delete(client: &Client, id: &str) -> Result<(), String> {
-    client
-        .users()
-        .delete()
-        .email_id(email_id(id)?)
-        .send()
-        .await
-        .map(drop)
-        .map_err(|error| error.to_string())
-}
-
-/// Invites the address into the organization.
-pub async fn invite(client: &Client, email: &str) -> Result<(), String> {
-    client
-        .invites()
-        .invite([email])
-        .send()
-        .await
-        .map(drop)
-        .map_err(|error| error.to_string())
+fn email_id(id: &str) -> Result<EmailId, core_http::Error> {
+    id.parse().map(EmailId::new).map_err(|_| {
+        core_http::Error::invalid_input(
+            "email_id",
+            format!("`{id}` is not an Allthenticate email_id"),
+        )
+    })
 }

@@ -12,15 +12,24 @@ use logicmonitor_client::{
 };
 
 use crate::config::{ConfigError, Location, LogicMonitorCredentials, Vendor};
+use crate::plan::Action;
+use crate::portal::{Group, Listing, Operation, Portal, PortalError, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
+
+/// A LogicMonitor account.
+#[derive(Debug)]
+pub struct LogicmonitorPortal {
+    name: String,
+    client: Client,
+}
 
 /// Builds the client; a problem is reported against the portal and field.
 pub fn connect(
     portal: &str,
     location: &Location,
     credentials: &LogicMonitorCredentials,
-) -> Result<Client, ConfigError> {
+) -> Result<LogicmonitorPortal, ConfigError> {
     let mut builder = Client::builder();
     builder = match location {
         Location::Named(account) => builder.account(account),
@@ -41,45 +50,105 @@ pub fn connect(
             "bearer_token_env"
         }
     };
-    builder
+    let client = builder
         .build()
-        .map_err(|error| ConfigError::client(portal, field, &error))
+        .map_err(|error| ConfigError::client(portal, field, &error))?;
+    Ok(LogicmonitorPortal {
+        name: portal.to_owned(),
+        client,
+    })
 }
 
-fn text(error: &logicmonitor_client::Error) -> String {
-    error.to_string()
+impl Portal for LogicmonitorPortal {
+    fn vendor(&self) -> Vendor {
+        Vendor::Logicmonitor
+    }
+
+    /// Everything: list, invite (create), suspend, delete and user groups.
+    fn supports(&self, operation: Operation) -> bool {
+        operation != Operation::ChildOrganizations
+    }
+
+    /// Every user, normalized with group names as each page arrives.
+    fn list(&self) -> Reply<'_, Listing> {
+        Box::pin(async move {
+            let names: HashMap<_, _> = self
+                .admin_groups()
+                .await?
+                .into_iter()
+                .map(|group| (group.id, group.name.unwrap_or_default()))
+                .collect();
+            let users = self
+                .client
+                .users()
+                .list()
+                .size(1000)
+                // The pages LogicMonitor's total announces are fetched one ahead: it
+                // prepares the next page while this one is normalized.
+                .read_ahead(true)
+                .stream()
+                .map_ok(|user| record(&self.name, &names, &user))
+                .try_collect()
+                .await?;
+            Ok(Listing::Users(users))
+        })
+    }
+
+    fn groups(&self) -> Reply<'_, Vec<Group>> {
+        Box::pin(async move {
+            Ok(self
+                .admin_groups()
+                .await?
+                .into_iter()
+                .map(|group| Group {
+                    id: group.id.to_string(),
+                    name: group.name.unwrap_or_default(),
+                    description: group.description.unwrap_or_default(),
+                })
+                .collect())
+        })
+    }
+
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
+        Box::pin(async move {
+            let users = self.client.users();
+            let groups = self.client.groups();
+            match action {
+                Action::Suspend => users.suspend(admin_id(target)?).await.map(drop)?,
+                Action::Delete => users.delete(admin_id(target)?).await?,
+                // The group becomes the user's only one, created when it does not exist.
+                Action::MoveToGroup(group) => {
+                    let (group, _) = groups.get_or_create(group, None).await?;
+                    users
+                        .move_to_groups(admin_id(target)?, [GroupRef::from(&group)])
+                        .await
+                        .map(drop)?;
+                }
+                Action::CreateGroup(name) => groups.create(name, None).await.map(drop)?,
+                Action::DeleteGroup(name) => {
+                    let group = groups
+                        .find_by_name(name)
+                        .await?
+                        .ok_or_else(|| PortalError::NotFound(format!("no group named `{name}`")))?;
+                    groups.delete(group.id).await?;
+                }
+                // A user with the role named `role`, the address as username.
+                Action::Invite(role) => users
+                    .create(NewUser::new(target).email(target).role(RoleRef::name(role)))
+                    .await
+                    .map(drop)?,
+                other @ Action::InviteInto { .. } => return Err(self.refuse(other.operation())),
+            }
+            Ok(())
+        })
+    }
 }
 
-/// Every user group.
-pub async fn groups(client: &Client) -> Result<Vec<AdminGroup>, String> {
-    client
-        .groups()
-        .list()
-        .stream()
-        .try_collect()
-        .await
-        .map_err(|error| text(&error))
-}
-
-/// Every user, normalized with group names as each page arrives.
-pub async fn list(client: &Client, portal: &str) -> Result<Vec<UserRecord>, String> {
-    let names: HashMap<_, _> = groups(client)
-        .await?
-        .into_iter()
-        .map(|group| (group.id, group.name.unwrap_or_default()))
-        .collect();
-    client
-        .users()
-        .list()
-        .size(1000)
-        // The pages LogicMonitor's total announces are fetched one ahead: it prepares the
-        // next page while this one is normalized.
-        .read_ahead(true)
-        .stream()
-        .map_ok(|user| record(portal, &names, &user))
-        .try_collect()
-        .await
-        .map_err(|error| text(&error))
+impl LogicmonitorPortal {
+    /// Every user group, as the client returns it.
+    async fn admin_groups(&self) -> Result<Vec<AdminGroup>, core_http::Error> {
+        self.client.groups().list().stream().try_collect().await
+    }
 }
 
 fn record(portal: &str, group_names: &HashMap<AdminGroupId, String>, user: &Admin) -> UserRecord {
@@ -127,77 +196,66 @@ fn last_login(user: &Admin) -> LastLogin {
     }
 }
 
-fn admin_id(id: &str) -> Result<AdminId, String> {
-    id.parse::<i32>()
-        .map(AdminId::from)
-        .map_err(|_| format!("`{id}` is not a LogicMonitor user id"))
+fn admin_id(id: &str) -> Result<AdminId, core_http::Error> {
+    id.parse::<i32>().map(AdminId::from).map_err(|_| {
+        core_http::Error::invalid_input("id", format!("`{id}` is not a LogicMonitor user id"))
+    })
 }
 
-/// Suspends the user.
-pub async fn suspend(client: &Client, id: &str) -> Result<(), String> {
-    client
-        .users()
-        .suspend(admin_id(id)?)
-        .await
-        .map(drop)
-        .map_err(|error| text(&error))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_sandbox::Sandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 
-/// Deletes the user.
-pub async fn delete(client: &Client, id: &str) -> Result<(), String> {
-    client
-        .users()
-        .delete(admin_id(id)?)
-        .await
-        .map_err(|error| text(&error))
-}
+    #[tokio::test]
+    async fn group_actions_change_what_is_listed() {
+        let lm = LogicMonitorSandbox::builder().seed(5).users(5).build();
+        let server = Sandbox::builder()
+            .router(lm.router())
+            .start()
+            .await
+            .unwrap();
+        let location = Location::BaseUrl(server.url("/santaba/rest"));
+        let credentials = LogicMonitorCredentials::Lmv1 {
+            access_id: lm.access_id().into(),
+            access_key: lm.access_key().into(),
+        };
+        let portal = connect("lm", &location, &credentials).unwrap();
+        let Listing::Users(users) = portal.list().await.unwrap() else {
+            panic!("LogicMonitor lists users");
+        };
+        assert_eq!(users.len(), lm.user_count());
+        let user = &users[0];
 
-/// Makes `group` the user's only group, creating the group when it does not exist.
-pub async fn move_to_group(client: &Client, id: &str, group: &str) -> Result<(), String> {
-    let (group, _) = client
-        .groups()
-        .get_or_create(group, None)
-        .await
-        .map_err(|error| text(&error))?;
-    client
-        .users()
-        .move_to_groups(admin_id(id)?, [GroupRef::from(&group)])
-        .await
-        .map(drop)
-        .map_err(|error| text(&error))
-}
+        portal
+            .act(&Action::MoveToGroup("Night Shift".into()), &user.id)
+            .await
+            .unwrap();
+        let groups = portal.groups().await.unwrap();
+        let night_shift = groups
+            .iter()
+            .find(|group| group.name == "Night Shift")
+            .expect("the group was created for the move");
+        assert_eq!(
+            lm.user_group_ids(user.id.parse().unwrap()).unwrap(),
+            [night_shift.id.parse::<i32>().unwrap()]
+        );
 
-/// Creates a group.
-pub async fn create_group(client: &Client, name: &str) -> Result<(), String> {
-    client
-        .groups()
-        .create(name, None)
-        .await
-        .map(drop)
-        .map_err(|error| text(&error))
-}
-
-/// Deletes the group named `name`.
-pub async fn delete_group(client: &Client, name: &str) -> Result<(), String> {
-    let group = client
-        .groups()
-        .find_by_name(name)
-        .await
-        .map_err(|error| text(&error))?
-        .ok_or_else(|| format!("no group named `{name}`"))?;
-    client
-        .groups()
-        .delete(group.id)
-        .await
-        .map_err(|error| text(&error))
-}
-
-/// Creates a user with the role named `role`, the address as username.
-pub async fn invite(client: &Client, email: &str, role: &str) -> Result<(), String> {
-    client
-        .users()
-        .create(NewUser::new(email).email(email).role(RoleRef::name(role)))
-        .await
-        .map(drop)
-        .map_err(|error| text(&error))
+        portal
+            .act(&Action::DeleteGroup("Night Shift".into()), "Night Shift")
+            .await
+            .unwrap();
+        let missing = portal
+            .act(&Action::DeleteGroup("Night Shift".into()), "Night Shift")
+            .await
+            .unwrap_err();
+        assert_eq!(missing.to_string(), "no group named `Night Shift`");
+        let malformed = portal.act(&Action::Suspend, "jane").await.unwrap_err();
+        assert!(
+            matches!(&malformed, PortalError::Client(core_http::Error::InvalidInput { field, .. }) if field == "id"),
+            "{malformed:?}"
+        );
+        server.shutdown().await;
+    }
 }

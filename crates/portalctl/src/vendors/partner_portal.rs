@@ -4,8 +4,17 @@ use futures_util::TryStreamExt;
 use partner_portal_client::{Client, NewUser, PartnerPortalUser, PortalHandle};
 
 use crate::config::{ConfigError, Location, Vendor};
+use crate::plan::Action;
+use crate::portal::{Listing, Operation, Portal, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
+
+/// One Whaly partner portal.
+#[derive(Debug)]
+pub struct PartnerPortal {
+    name: String,
+    handle: PortalHandle,
+}
 
 /// Builds the portal handle; a problem is reported against the portal and field.
 pub fn connect(
@@ -13,7 +22,7 @@ pub fn connect(
     location: &Location,
     portal_id: &str,
     api_key: &secrecy::SecretString,
-) -> Result<PortalHandle, ConfigError> {
+) -> Result<PartnerPortal, ConfigError> {
     let mut builder = Client::builder().api_key(copy(api_key));
     if let Location::BaseUrl(url) = location {
         builder = builder.base_url(url);
@@ -21,7 +30,10 @@ pub fn connect(
     let client = builder
         .build()
         .map_err(|error| ConfigError::client(portal, "api_key_env", &error))?;
-    Ok(client.portal(portal_id))
+    Ok(PartnerPortal {
+        name: portal.to_owned(),
+        handle: client.portal(portal_id),
+    })
 }
 
 /// Page size asked of Whaly, which documents no default or maximum: a server that caps
@@ -29,16 +41,46 @@ pub fn connect(
 /// 25-item default.
 const PAGE_SIZE: u32 = 100;
 
-/// Every portal user, normalized as each page arrives.
-pub async fn list(handle: &PortalHandle, portal: &str) -> Result<Vec<UserRecord>, String> {
-    handle
-        .list_users()
-        .limit(PAGE_SIZE)
-        .stream()
-        .map_ok(|user| record(handle, portal, &user))
-        .try_collect()
-        .await
-        .map_err(|error| error.to_string())
+impl Portal for PartnerPortal {
+    fn vendor(&self) -> Vendor {
+        Vendor::PartnerPortal
+    }
+
+    /// List, invite (create) and delete; no suspension, no user groups.
+    fn supports(&self, operation: Operation) -> bool {
+        use Operation::{Delete, Invite, List};
+        matches!(operation, List | Invite | Delete)
+    }
+
+    /// Every portal user, normalized as each page arrives.
+    fn list(&self) -> Reply<'_, Listing> {
+        Box::pin(async move {
+            let users = self
+                .handle
+                .list_users()
+                .limit(PAGE_SIZE)
+                .stream()
+                .map_ok(|user| record(&self.handle, &self.name, &user))
+                .try_collect()
+                .await?;
+            Ok(Listing::Users(users))
+        })
+    }
+
+    fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
+        Box::pin(async move {
+            match action {
+                Action::Delete => self.handle.delete_user(target).await.map(drop)?,
+                Action::Invite(role) => self
+                    .handle
+                    .ensure_user(&new_user(target, role))
+                    .await
+                    .map(drop)?,
+                other => return Err(self.refuse(other.operation())),
+            }
+            Ok(())
+        })
+    }
 }
 
 fn record(handle: &PortalHandle, portal: &str, user: &PartnerPortalUser) -> UserRecord {
@@ -60,24 +102,12 @@ fn record(handle: &PortalHandle, portal: &str, user: &PartnerPortalUser) -> User
     }
 }
 
-/// Deletes the portal user.
-pub async fn delete(handle: &PortalHandle, id: &str) -> Result<(), String> {
-    handle
-        .delete_user(id)
-        .await
-        .map(drop)
-        .map_err(|error| error.to_string())
-}
-
-/// Creates the user with the role named `role` (names taken from the address).
-pub async fn invite(handle: &PortalHandle, email: &str, role: &str) -> Result<(), String> {
+/// The user to create for `email` with the role named `role`, names taken from the
+/// address.
+fn new_user(email: &str, role: &str) -> NewUser {
     let local = email.split('@').next().unwrap_or(email);
     let mut parts = local.splitn(2, '.');
     let first = parts.next().unwrap_or(local);
     let last = parts.next().unwrap_or("-");
-    handle
-        .ensure_user(&NewUser::new(first, last, email).role_named(role))
-        .await
-        .map(drop)
-        .map_err(|error| error.to_string())
+    NewUser::new(first, last, email).role_named(role)
 }

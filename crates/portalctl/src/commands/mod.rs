@@ -1,0 +1,141 @@
+//! One module per command. To add a command, read one of these (`offboard.rs` is a good
+//! model) and write the next the same way:
+//!
+//! 1. `check_input` (when the command takes values): refuse malformed input with a
+//!    [`Stop::Usage`] naming the argument, before any configuration is read or request
+//!    sent. `check_portals` (when it names portals): refuse what the portals can not do,
+//!    asking [`crate::portal::Portal::supports`], still before anything is sent.
+//! 2. `plan`: a pure function from listed data (`&[UserRecord]` per portal, groups, the
+//!    journal's entries, `now`) to a [`crate::plan::Plan`] of typed
+//!    [`crate::plan::Action`]s, with unit tests that need no I/O.
+//! 3. `run`: the thin runner. Read what the plan needs through the
+//!    [`Runner`] ([`Runner::gather`] lists the portals), call `plan`, and hand the plan to
+//!    [`Runner::carry_out`], which prints it and only with `--apply` acts and journals:
+//!    a command never calls [`crate::portal::Portal::act`] itself.
+//!
+//! Then add the variant to [`crate::cli::Command`] and one arm to each function below.
+
+pub mod audit;
+pub mod groups;
+pub mod invite;
+pub mod offboard;
+pub mod portals;
+pub mod sandbox;
+pub mod suspend_inactive;
+pub mod users;
+
+use crate::cli::Command;
+use crate::directory::{Connected, Directory};
+use crate::exit::{Done, Stop};
+use crate::runner::Runner;
+
+/// Rejects malformed input before any configuration is read or request sent.
+pub fn check_input(command: &Command) -> Result<(), Stop> {
+    match command {
+        Command::Offboard { email } => offboard::check_input(email),
+        Command::Invite { email, role, .. } => invite::check_input(email, role),
+        Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
+        Command::Groups { command } => groups::check_input(command),
+        Command::Portals | Command::Users { .. } | Command::Audit { .. } | Command::Sandbox => {
+            Ok(())
+        }
+    }
+}
+
+/// Rejects portal names that are not configured, and options that do not fit the
+/// portal, before anything is sent.
+pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Stop> {
+    match command {
+        Command::Users { portal } => users::check_portals(portal.as_deref(), directory),
+        Command::Groups { command } => groups::check_portals(command, directory),
+        Command::Invite {
+            portal,
+            all_child_orgs,
+            ..
+        } => invite::check_portals(known(directory, portal)?, *all_child_orgs),
+        Command::Portals
+        | Command::Audit { .. }
+        | Command::Offboard { .. }
+        | Command::SuspendInactive { .. }
+        | Command::Sandbox => Ok(()),
+    }
+}
+
+/// Runs `command` with `runner`.
+pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
+    match command {
+        Command::Portals => portals::run(runner).await,
+        Command::Users { portal } => users::run(runner, portal.as_deref()).await,
+        Command::Audit { inactive_days } => audit::run(runner, inactive_days).await,
+        Command::Offboard { email } => offboard::run(runner, &email.to_lowercase()).await,
+        Command::SuspendInactive { days, group } => {
+            suspend_inactive::run(runner, days, group.as_deref()).await
+        }
+        Command::Invite {
+            email,
+            portal,
+            role,
+            all_child_orgs,
+        } => {
+            invite::run(
+                runner,
+                &email.to_lowercase(),
+                &portal,
+                &role,
+                all_child_orgs,
+            )
+            .await
+        }
+        Command::Groups { command } => groups::run(runner, &command).await,
+        Command::Sandbox => sandbox::run().await,
+    }
+}
+
+/// The configured portal called `name`, or a usage error listing the configured ones.
+pub(crate) fn known<'a>(directory: &'a Directory, name: &str) -> Result<&'a Connected, Stop> {
+    directory.get(name).ok_or_else(|| {
+        Stop::Usage(format!(
+            "unknown portal `{name}` (configured: {})",
+            directory.names().join(", ")
+        ))
+    })
+}
+
+/// Refuses `value` unless it is an email address.
+pub(crate) fn check_email(value: &str) -> Result<(), Stop> {
+    core_http::validate::email("EMAIL", value)
+        .map(drop)
+        .map_err(|_| Stop::Usage(format!("`{value}` is not an email address")))
+}
+
+/// Refuses an empty or blank `value` for the argument `field`.
+pub(crate) fn check_name(field: &str, value: &str) -> Result<(), Stop> {
+    if value.trim().is_empty() {
+        Err(Stop::Usage(format!("{field} must not be empty")))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_is_checked_per_command() {
+        assert!(check_email("jane@corp.example").is_ok());
+        assert_eq!(
+            check_email("jane"),
+            Err(Stop::Usage("`jane` is not an email address".into()))
+        );
+        assert_eq!(
+            check_name("--group", "  "),
+            Err(Stop::Usage("--group must not be empty".into()))
+        );
+        let directory = crate::directory::tests::four();
+        assert_eq!(
+            known(&directory, "nope").unwrap_err(),
+            Stop::Usage("unknown portal `nope` (configured: tl, at, pp, lm)".into())
+        );
+    }
+}

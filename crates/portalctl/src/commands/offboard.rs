@@ -1,0 +1,166 @@
+//! `offboard EMAIL`: remove a person everywhere. Suspend where the vendor can (it is
+//! reversible), else delete where it can, else report the portal as unsupported; a portal
+//! that can not list users can not be searched, and says so.
+
+use crate::commands::check_email;
+use crate::directory::Connected;
+use crate::exit::{Done, Stop};
+use crate::plan::{Action, Plan, Step};
+use crate::portal::{Operation, Portal, unsupported};
+use crate::record::{UserRecord, UserStatus};
+use crate::runner::Runner;
+
+/// Refuses an address that is not one.
+pub fn check_input(email: &str) -> Result<(), Stop> {
+    check_email(email)
+}
+
+/// Plans and (with `--apply`) carries out the offboarding of `email` (lower-cased).
+pub async fn run(runner: &Runner<'_>, email: &str) -> Result<Done, Stop> {
+    let gathered = runner.gather(None).await;
+    let plan = plan(email, &runner.directory().portals, &gathered.listed);
+    runner
+        .carry_out(&plan)
+        .await
+        .map(|done| done.and(gathered.done()))
+}
+
+/// How a leaver is removed from `portal`: suspend where possible, else delete, else
+/// nothing (`None`: unsupported).
+pub fn offboard_action(portal: &dyn Portal) -> Option<Action> {
+    if portal.supports(Operation::Suspend) {
+        Some(Action::Suspend)
+    } else if portal.supports(Operation::Delete) {
+        Some(Action::Delete)
+    } else {
+        None
+    }
+}
+
+/// The steps removing every account of `email` from the `listed` portals; `portals`
+/// (all configured) that can not list users are skipped with the reason.
+pub fn plan(email: &str, portals: &[Connected], listed: &[(&Connected, Vec<UserRecord>)]) -> Plan {
+    let mut plan = Plan::default();
+    for portal in portals {
+        if !portal.supports(Operation::List) {
+            plan.skipped.push((
+                portal.name.clone(),
+                format!(
+                    "{}, so {email} can not be looked up there; check it by hand",
+                    unsupported(portal.vendor(), Operation::List)
+                ),
+            ));
+        }
+    }
+    for (portal, users) in listed {
+        let Some(action) = offboard_action(portal.portal.as_ref()) else {
+            plan.skipped.push((
+                portal.name.clone(),
+                unsupported(portal.vendor(), Operation::Delete),
+            ));
+            continue;
+        };
+        let why = if action == Action::Suspend {
+            "offboarding; suspension is reversible"
+        } else {
+            "offboarding; the vendor cannot suspend"
+        };
+        for user in users
+            .iter()
+            .filter(|user| user.email.as_deref() == Some(email))
+        {
+            if action == Action::Suspend && user.status == UserStatus::Suspended {
+                continue;
+            }
+            plan.steps.push(Step {
+                portal: portal.name.clone(),
+                user: email.to_owned(),
+                target: user.id.clone(),
+                action: action.clone(),
+                why: why.to_owned(),
+            });
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::tests::four;
+    use crate::record::tests::user;
+
+    #[test]
+    fn offboarding_prefers_reversible_suspension() {
+        let directory = four();
+        let action = |name| offboard_action(directory.get(name).unwrap().portal.as_ref());
+        assert_eq!(action("lm"), Some(Action::Suspend));
+        assert_eq!(action("at"), Some(Action::Suspend));
+        assert_eq!(action("pp"), Some(Action::Delete));
+        assert_eq!(action("tl"), None);
+    }
+
+    #[test]
+    fn suspends_or_deletes_every_account_of_the_person_once() {
+        let directory = four();
+        let portal = |name| directory.get(name).unwrap();
+        let jane = |portal: &str, id: &str| UserRecord {
+            email: Some("jane@corp.example".into()),
+            ..user(portal, id)
+        };
+        let listed = vec![
+            (portal("at"), vec![jane("at", "a1"), user("at", "other")]),
+            (portal("pp"), vec![jane("pp", "p1")]),
+            (
+                portal("lm"),
+                vec![
+                    jane("lm", "7"),
+                    UserRecord {
+                        status: UserStatus::Suspended,
+                        ..jane("lm", "8")
+                    },
+                ],
+            ),
+        ];
+
+        let plan = plan("jane@corp.example", &directory.portals, &listed);
+
+        let steps: Vec<_> = plan
+            .steps
+            .iter()
+            .map(|step| {
+                (
+                    step.portal.as_str(),
+                    step.target.as_str(),
+                    step.action.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("at", "a1", Action::Suspend),
+                ("pp", "p1", Action::Delete),
+                ("lm", "7", Action::Suspend),
+            ],
+            "the already suspended account is left alone"
+        );
+        assert!(
+            plan.steps
+                .iter()
+                .all(|step| step.user == "jane@corp.example")
+        );
+        assert_eq!(plan.steps[1].why, "offboarding; the vendor cannot suspend");
+        assert_eq!(
+            plan.skipped,
+            [(
+                "tl".to_owned(),
+                "threatlocker's API does not offer list users, so jane@corp.example can not be looked up there; check it by hand".to_owned()
+            )]
+        );
+        assert!(
+            super::plan("nobody@corp.example", &directory.portals[1..], &listed).is_empty(),
+            "a person with no account plans nothing"
+        );
+    }
+}
