@@ -1,0 +1,21 @@
+//! The access-review store behind `portalctl snapshot`, `diff` and `review`.
+
+mod chain;
+mod diff;
+mod error;
+mod model;
+mod review;
+mod schema;
+mod snapshot;
+mod store;
+
+pub use chain::{EventKind, ReviewEvent};
+pub use diff::{Diff, DiffCounts, DiffEntry, Field, FieldChange, SkippedPortal};
+pub use error::{Error, Result};
+pub use model::{
+    Account, AccountKey, Applied, Decision, DecisionRecord, LastLogin, PortalOutcome, PortalRun,
+    RecordedPortal, Review, ReviewId, Signature, Snapshot, SnapshotId, Verdict,
+};
+pub use schema::SCHEMA_VERSION;
+pub use snapshot::SnapshotWriter;
+pub use store::Store;
