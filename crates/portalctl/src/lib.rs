@@ -32,6 +32,7 @@
 //! - [`cli`], [`app`], [`exit`]: the command line, running it, exit codes.
 //! - [`progress`]: progress bars on stderr, hidden when it is not a terminal.
 //! - [`builtin`]: the built-in sandbox used when no portals are configured.
+//! - [`policy`]: the dormancy policy file and the pure planner that judges accounts by it.
 
 pub mod app;
 pub mod builtin;
@@ -43,6 +44,7 @@ pub mod exit;
 pub mod journal;
 pub mod output;
 pub mod plan;
+pub mod policy;
 pub mod progress;
 pub mod record;
 pub mod vendors;
