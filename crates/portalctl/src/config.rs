@@ -1,5 +1,5 @@
-//! The portals file: which portals to work on, where they are, and which environment
-//! variables hold their credentials.
+//! The portals file: which portals to work on, where they are, and where their
+//! credentials come from.
 //!
 //! ```toml
 //! [[portals]]
@@ -7,13 +7,13 @@
 //! vendor = "logicmonitor"
 //! account = "acme"                      # or base_url = "https://acme.logicmonitor.com/santaba/rest"
 //! access_id_env = "ACME_LM_ACCESS_ID"   # LMv1; or bearer_token_env = "ACME_LM_BEARER"
-//! access_key_env = "ACME_LM_ACCESS_KEY"
+//! access_key_file = "/home/me/.config/portalctl/acme-lm.key"   # mode 600
 //!
 //! [[portals]]
 //! name = "msp-threatlocker"
 //! vendor = "threatlocker"
 //! instance = "g"                        # or base_url
-//! token_env = "TL_API_TOKEN"
+//! token_command = ["op", "read", "op://MSP/ThreatLocker/token"]
 //! organization_id = "c4f6d1e2-0000-4000-8000-000000000001"   # optional managed organization
 //!
 //! [[portals]]
@@ -29,8 +29,20 @@
 //! api_key_env = "WHALY_API_KEY"         # base_url optional
 //! ```
 //!
-//! Secrets are never read from this file: each `*_env` field names an environment variable,
-//! read when the file is loaded. Every problem is reported with the portal and the field.
+//! Secrets are never written in this file. Each secret (`token`, `api_key`, `access_id`,
+//! `access_key`, `bearer_token`) comes from exactly one of:
+//!
+//! - `<secret>_env`: the name of an environment variable;
+//! - `<secret>_file`: the path of a file readable only by its owner (on Unix a file that
+//!   its group or others may read or write is refused: `chmod 600`); a relative path is
+//!   taken from the working directory;
+//! - `<secret>_command`: a program and its arguments, run without a shell and with no
+//!   input, such as a password manager's CLI; its standard output is the secret. If it
+//!   fails, the error shows its exit status and standard error, never its output.
+//!
+//! One trailing line break is dropped from a file or a command's output. Everything is
+//! read and checked when the file is loaded, before anything is sent; every problem is
+//! reported with the portal and the field, and never with a secret's value.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -38,6 +50,10 @@ use std::fmt;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+use secret::SecretFields;
+
+mod secret;
 
 /// A loaded, checked configuration.
 #[derive(Debug)]
@@ -56,7 +72,9 @@ pub struct Portal {
 }
 
 /// The vendors portalctl speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Vendor {
     /// ThreatLocker portal API.
@@ -218,7 +236,6 @@ struct RawFile {
 struct RawThreatlocker {
     instance: Option<String>,
     base_url: Option<String>,
-    token_env: String,
     organization_id: Option<String>,
 }
 
@@ -226,7 +243,6 @@ struct RawThreatlocker {
 #[serde(deny_unknown_fields)]
 struct RawAllthenticate {
     base_url: String,
-    api_key_env: String,
 }
 
 #[derive(Deserialize)]
@@ -234,7 +250,6 @@ struct RawAllthenticate {
 struct RawPartnerPortal {
     base_url: Option<String>,
     portal_id: String,
-    api_key_env: String,
 }
 
 #[derive(Deserialize)]
@@ -242,9 +257,6 @@ struct RawPartnerPortal {
 struct RawLogicmonitor {
     account: Option<String>,
     base_url: Option<String>,
-    access_id_env: Option<String>,
-    access_key_env: Option<String>,
-    bearer_token_env: Option<String>,
 }
 
 /// Parses and checks a portals file. `env` looks up environment variables, so tests need
@@ -301,12 +313,14 @@ pub fn parse(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
 fn settings(
     name: &str,
     vendor: Vendor,
-    table: toml::Table,
+    mut table: toml::Table,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<PortalSettings, ConfigError> {
-    let secret = |field: &str, variable: &str| secret(name, field, variable, env);
+    let mut take = |secret: &str| SecretFields::take(name, secret, &mut table);
+    let resolve = |secret: &str, fields: SecretFields| secret::resolve(name, secret, fields, env);
     Ok(match vendor {
         Vendor::Threatlocker => {
+            let token = take("token")?;
             let raw: RawThreatlocker = fields(name, table)?;
             if let Some(id) = &raw.organization_id {
                 uuid::Uuid::parse_str(id).map_err(|_| {
@@ -319,47 +333,59 @@ fn settings(
             }
             PortalSettings::Threatlocker {
                 location: location(name, ("instance", raw.instance), raw.base_url, true)?,
-                token: secret("token_env", &raw.token_env)?,
+                token: resolve("token", token)?,
                 organization_id: raw.organization_id,
             }
         }
         Vendor::Allthenticate => {
+            let api_key = take("api_key")?;
             let raw: RawAllthenticate = fields(name, table)?;
             PortalSettings::Allthenticate {
                 location: location(name, ("", None), Some(raw.base_url), true)?,
-                api_key: secret("api_key_env", &raw.api_key_env)?,
+                api_key: resolve("api_key", api_key)?,
             }
         }
         Vendor::PartnerPortal => {
+            let api_key = take("api_key")?;
             let raw: RawPartnerPortal = fields(name, table)?;
             core_http::validate::path_segment("portal_id", &raw.portal_id)
                 .map_err(|error| ConfigError::new(Some(name), "portal_id", reason_of(&error)))?;
             PortalSettings::PartnerPortal {
                 location: location(name, ("", None), raw.base_url, false)?,
                 portal_id: raw.portal_id,
-                api_key: secret("api_key_env", &raw.api_key_env)?,
+                api_key: resolve("api_key", api_key)?,
             }
         }
         Vendor::Logicmonitor => {
+            let (access_id, access_key, bearer) = (
+                take("access_id")?,
+                take("access_key")?,
+                take("bearer_token")?,
+            );
             let raw: RawLogicmonitor = fields(name, table)?;
-            let credentials = match (raw.access_id_env, raw.access_key_env, raw.bearer_token_env) {
-                (Some(id), Some(key), None) => LogicMonitorCredentials::Lmv1 {
-                    access_id: secret("access_id_env", &id)?,
-                    access_key: secret("access_key_env", &key)?,
+            let location = location(name, ("account", raw.account), raw.base_url, true)?;
+            let credentials = match (
+                access_id.is_given(),
+                access_key.is_given(),
+                bearer.is_given(),
+            ) {
+                (true, true, false) => LogicMonitorCredentials::Lmv1 {
+                    access_id: resolve("access_id", access_id)?,
+                    access_key: resolve("access_key", access_key)?,
                 },
-                (None, None, Some(token)) => {
-                    LogicMonitorCredentials::Bearer(secret("bearer_token_env", &token)?)
+                (false, false, true) => {
+                    LogicMonitorCredentials::Bearer(resolve("bearer_token", bearer)?)
                 }
                 _ => {
                     return Err(ConfigError::new(
                         Some(name),
                         "access_id_env",
-                        "give either access_id_env and access_key_env (LMv1) or bearer_token_env",
+                        "give either access_id and access_key (LMv1) or bearer_token, each as `_env`, `_file` or `_command`",
                     ));
                 }
             };
             PortalSettings::Logicmonitor {
-                location: location(name, ("account", raw.account), raw.base_url, true)?,
+                location,
                 credentials,
             }
         }
@@ -423,34 +449,6 @@ fn location(
                 format!("missing; give {expected}"),
             ))
         }
-    }
-}
-
-fn secret(
-    name: &str,
-    field: &str,
-    variable: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<SecretString, ConfigError> {
-    if variable.trim().is_empty() {
-        return Err(ConfigError::new(
-            Some(name),
-            field,
-            "must name an environment variable",
-        ));
-    }
-    match env(variable) {
-        Some(value) if !value.trim().is_empty() => Ok(SecretString::from(value)),
-        Some(_) => Err(ConfigError::new(
-            Some(name),
-            field,
-            format!("environment variable `{variable}` is empty"),
-        )),
-        None => Err(ConfigError::new(
-            Some(name),
-            field,
-            format!("environment variable `{variable}` is not set"),
-        )),
     }
 }
 
@@ -635,5 +633,56 @@ mod tests {
         for (text, field) in cases {
             assert_eq!(rejected(text).field, field, "{text}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secrets_come_from_a_file_or_a_command_and_only_one_source() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("portalctl-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("lm.key");
+        std::fs::write(&key, "canary-lm-file-key\n").unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let text = format!(
+            "[[portals]]\nname = \"lm\"\nvendor = \"logicmonitor\"\naccount = \"acme\"\n\
+             access_id_command = [\"echo\", \"lmCommandAccessId\"]\naccess_key_file = \"{}\"\n",
+            key.display()
+        );
+        let config = parse(&text, &env).unwrap();
+        match &config.portals[0].settings {
+            PortalSettings::Logicmonitor {
+                credentials:
+                    LogicMonitorCredentials::Lmv1 {
+                        access_id,
+                        access_key,
+                    },
+                ..
+            } => {
+                assert_eq!(access_id.expose_secret(), "lmCommandAccessId");
+                assert_eq!(access_key.expose_secret(), "canary-lm-file-key");
+            }
+            other => panic!("unexpected settings {other:?}"),
+        }
+        assert!(!format!("{config:?}").contains("canary"));
+
+        let both = rejected(&format!(
+            "[[portals]]\nname = \"tl\"\nvendor = \"threatlocker\"\ninstance = \"g\"\n\
+             token_env = \"TL_TOKEN\"\ntoken_file = \"{}\"\n",
+            key.display()
+        ));
+        assert_eq!(
+            (both.portal.as_deref(), both.field.as_str()),
+            (Some("tl"), "token_file")
+        );
+        assert!(both.reason.contains("only one of"), "{both}");
+
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let open = rejected(&text);
+        assert_eq!(
+            (open.portal.as_deref(), open.field.as_str()),
+            (Some("lm"), "access_key_file")
+        );
+        assert!(!open.to_string().contains("canary"), "{open}");
     }
 }

@@ -36,6 +36,7 @@
 //!   codes, stderr reports.
 //! - [`progress`]: progress bars on stderr, hidden when it is not a terminal.
 //! - [`builtin`]: the built-in sandbox, and `portalctl sandbox` serving it.
+//! - [`policy`]: the dormancy policy file and the pure planner that judges accounts by it.
 
 pub mod app;
 pub mod builtin;
@@ -48,6 +49,7 @@ pub mod files;
 pub mod journal;
 pub mod output;
 pub mod plan;
+pub mod policy;
 pub mod portal;
 pub mod progress;
 pub mod record;

@@ -131,13 +131,6 @@ access_key_env = "T_LM_KEY"
     }
 
     async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-        let mut full = vec![
-            "--config".to_owned(),
-            self.dir.join("portals.toml").display().to_string(),
-            "--journal".to_owned(),
-            self.journal().display().to_string(),
-        ];
-        full.extend(args.iter().map(|arg| (*arg).to_owned()));
         let mut env: Vec<(String, String)> = self
             .env
             .iter()
@@ -147,7 +140,50 @@ access_key_env = "T_LM_KEY"
             env.retain(|(existing, _)| existing != name);
             env.push(((*name).to_owned(), (*value).to_owned()));
         }
+        self.run_in(&self.dir.join("portals.toml"), args, env).await
+    }
+
+    /// Runs portalctl with another portals file, this world's journal and only `env`.
+    async fn run_in(&self, config: &Path, args: &[&str], env: Vec<(String, String)>) -> Output {
+        let mut full = vec![
+            "--config".to_owned(),
+            config.display().to_string(),
+            "--journal".to_owned(),
+            self.journal().display().to_string(),
+        ];
+        full.extend(args.iter().map(|arg| (*arg).to_owned()));
         portalctl(full, env, &self.dir).await
+    }
+
+    /// This world's portals file with every secret taken from an owner-only file or a
+    /// command (`cat` of such a file) instead of the environment.
+    #[cfg(unix)]
+    fn config_without_env(&self) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let original = std::fs::read_to_string(self.dir.join("portals.toml")).unwrap();
+        let mut config = original.clone();
+        for (index, (variable, value)) in self.env.iter().enumerate() {
+            let path = self.dir.join(format!("secret-{index}"));
+            std::fs::write(&path, format!("{value}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let field = original
+                .lines()
+                .find(|line| line.ends_with(&format!("\"{variable}\"")))
+                .and_then(|line| line.split(" = ").next())
+                .unwrap()
+                .to_owned();
+            let secret = field.trim_end_matches("_env");
+            let replacement = if index % 2 == 0 {
+                format!("{secret}_file = \"{}\"", path.display())
+            } else {
+                format!("{secret}_command = [\"cat\", \"{}\"]", path.display())
+            };
+            config = config.replace(&format!("{field} = \"{variable}\""), &replacement);
+        }
+        assert!(!config.contains("_env"), "{config}");
+        let path = self.dir.join("portals-files.toml");
+        std::fs::write(&path, config).unwrap();
+        path
     }
 
     fn requests(&self) -> usize {
@@ -735,6 +771,88 @@ async fn secrets_never_leave_the_process_in_text() {
         .into_iter()
         .chain(["canary-wrong-lm-key".to_owned()])
     {
+        assert!(!seen.contains(&secret), "a secret leaked");
+    }
+    let at = seen
+        .find("canary")
+        .map(|at| &seen[at.saturating_sub(200)..(at + 60).min(seen.len())]);
+    assert!(at.is_none(), "no canary anywhere: {at:?}");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_from_files_and_commands_never_leave_the_process_in_text() {
+    use std::os::unix::fs::PermissionsExt;
+    let world = World::start("hygiene-files", 3, 1).await;
+    let email = everywhere(&world);
+    let config = world.config_without_env();
+    let trace = || vec![("RUST_LOG".to_owned(), "trace".to_owned())];
+    let mut seen = String::new();
+    for args in [
+        &["portals"][..],
+        &["audit", "--format", "csv"],
+        &["offboard", &email, "--apply"],
+    ] {
+        let out = world.run_in(&config, args, trace()).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        seen.push_str(&text(&out.stdout));
+        seen.push_str(&text(&out.stderr));
+    }
+    assert!(
+        seen.contains(&email),
+        "the secrets worked: the audit listed people"
+    );
+
+    // A secret file others may read is refused, naming the portal and the field.
+    let original = std::fs::read_to_string(&config).unwrap();
+    let open = world.dir.join("secret-0");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = world.run_in(&config, &["audit"], trace()).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("portal `tl`, field `token_file`")
+            && text(&out.stderr).contains("mode 644"),
+        "{}",
+        text(&out.stderr)
+    );
+    seen.push_str(&text(&out.stdout));
+    seen.push_str(&text(&out.stderr));
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // A failing command: its stderr and status are shown, what it printed is not.
+    let failing = original.replacen(
+        &format!("token_file = \"{}\"", open.display()),
+        &format!(
+            "token_command = [\"sh\", \"-c\", \"cat {}; echo vault is locked >&2; exit 4\"]",
+            open.display()
+        ),
+        1,
+    );
+    assert_ne!(failing, original);
+    std::fs::write(&config, failing).unwrap();
+    let out = world.run_in(&config, &["audit"], trace()).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("portal `tl`, field `token_command`")
+            && stderr.contains("vault is locked")
+            && stderr.contains("exit status: 4"),
+        "{stderr}"
+    );
+    seen.push_str(&text(&out.stdout));
+    seen.push_str(&stderr);
+    seen.push_str(&std::fs::read_to_string(world.journal()).unwrap());
+
+    assert!(
+        seen.contains("TRACE") || seen.contains("DEBUG"),
+        "tracing was on"
+    );
+    for secret in world.secrets() {
         assert!(!seen.contains(&secret), "a secret leaked");
     }
     let at = seen
