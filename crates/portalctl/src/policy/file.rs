@@ -93,16 +93,32 @@ pub struct Located<T> {
     pub line: usize,
 }
 
+/// The settings that are a number of days: their index in [`Settings::days`].
+#[derive(Debug, Clone, Copy)]
+enum DayKey {
+    DormantAfter,
+    WarnAfter,
+    SuspendAfter,
+    MoveAfter,
+    DeleteAfterSuspended,
+}
+
+/// The keys of the day settings, in [`DayKey`] order.
+const DAY_KEYS: [&str; 5] = [
+    "dormant_after",
+    "warn_after",
+    "suspend_after",
+    "move_after",
+    "delete_after_suspended",
+];
+
 /// The settings of `[defaults]` or of one rule; `None` where not written.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Settings {
-    pub(super) dormant_after: Option<Located<Days>>,
-    pub(super) never_logged_in: Option<Located<NeverLoggedIn>>,
-    pub(super) warn_after: Option<Located<Days>>,
-    pub(super) suspend_after: Option<Located<Days>>,
-    pub(super) move_after: Option<Located<Days>>,
-    pub(super) move_to_group: Option<Located<String>>,
-    pub(super) delete_after_suspended: Option<Located<Days>>,
+    /// The day settings, indexed by [`DayKey`].
+    days: [Option<Located<Days>>; 5],
+    never_logged_in: Option<Located<NeverLoggedIn>>,
+    move_to_group: Option<Located<String>>,
 }
 
 /// The accounts a rule applies to: every selector given must match.
@@ -177,7 +193,7 @@ impl Policy {
             ));
         }
         let defaults = defaults.settings(&at);
-        if defaults.dormant_after.is_none() {
+        if defaults.day(DayKey::DormantAfter).is_none() {
             return Err(error(
                 defaults_line,
                 "[defaults] needs `dormant_after` (a preset cis-5.3, pci, cmmc or a whole number of days)",
@@ -234,18 +250,18 @@ impl Policy {
         ) {
             merged.overlay(settings);
         }
-        let value = |located: Option<&Located<Days>>| located.map(|located| located.value);
+        let value = |key: DayKey| merged.day(key).map(|located| located.value);
         Thresholds {
-            dormant_after: value(merged.dormant_after.as_ref())
-                .expect("[defaults] has dormant_after"),
+            dormant_after: value(DayKey::DormantAfter).expect("[defaults] has dormant_after"),
             never_logged_in: merged
                 .never_logged_in
+                .as_ref()
                 .map_or(NeverLoggedIn::WhenOlder, |located| located.value),
-            warn_after: value(merged.warn_after.as_ref()),
-            suspend_after: value(merged.suspend_after.as_ref()),
-            move_after: value(merged.move_after.as_ref())
+            warn_after: value(DayKey::WarnAfter),
+            suspend_after: value(DayKey::SuspendAfter),
+            move_after: value(DayKey::MoveAfter)
                 .zip(self.group_for(account).map(|group| group.value.as_str())),
-            delete_after_suspended: value(merged.delete_after_suspended.as_ref()),
+            delete_after_suspended: value(DayKey::DeleteAfterSuspended),
         }
     }
 
@@ -259,25 +275,24 @@ impl Policy {
 }
 
 impl Settings {
-    /// Replaces every setting `other` gives, but the group (see [`Policy::thresholds`]).
-    fn overlay(&mut self, other: &Settings) {
-        fn take<T: Clone>(into: &mut Option<T>, from: Option<&T>) {
-            if let Some(value) = from {
-                *into = Some(value.clone());
-            }
-        }
-        take(&mut self.dormant_after, other.dormant_after.as_ref());
-        take(&mut self.never_logged_in, other.never_logged_in.as_ref());
-        take(&mut self.warn_after, other.warn_after.as_ref());
-        take(&mut self.suspend_after, other.suspend_after.as_ref());
-        take(&mut self.move_after, other.move_after.as_ref());
-        take(
-            &mut self.delete_after_suspended,
-            other.delete_after_suspended.as_ref(),
-        );
+    fn day(&self, key: DayKey) -> Option<&Located<Days>> {
+        self.days[key as usize].as_ref()
     }
 
-    /// The first setting both give with different values: its key and the two lines.
+    /// Replaces every setting `other` gives, but the group (see [`Policy::thresholds`]).
+    fn overlay(&mut self, other: &Settings) {
+        for (mine, theirs) in self.days.iter_mut().zip(&other.days) {
+            if theirs.is_some() {
+                mine.clone_from(theirs);
+            }
+        }
+        if other.never_logged_in.is_some() {
+            self.never_logged_in.clone_from(&other.never_logged_in);
+        }
+    }
+
+    /// The first setting both give with different values: its key, the values and the
+    /// two lines.
     fn disagreement(&self, other: &Settings) -> Option<(&'static str, String, usize, usize)> {
         fn differ<T: PartialEq + fmt::Display>(
             key: &'static str,
@@ -288,53 +303,24 @@ impl Settings {
             (a.value != b.value)
                 .then(|| (key, format!("{} vs {}", a.value, b.value), a.line, b.line))
         }
-        differ(
-            "dormant_after",
-            self.dormant_after.as_ref(),
-            other.dormant_after.as_ref(),
-        )
-        .or_else(|| {
-            differ(
-                "never_logged_in",
-                self.never_logged_in.as_ref(),
-                other.never_logged_in.as_ref(),
-            )
-        })
-        .or_else(|| {
-            differ(
-                "warn_after",
-                self.warn_after.as_ref(),
-                other.warn_after.as_ref(),
-            )
-        })
-        .or_else(|| {
-            differ(
-                "suspend_after",
-                self.suspend_after.as_ref(),
-                other.suspend_after.as_ref(),
-            )
-        })
-        .or_else(|| {
-            differ(
-                "move_after",
-                self.move_after.as_ref(),
-                other.move_after.as_ref(),
-            )
-        })
-        .or_else(|| {
-            differ(
-                "move_to_group",
-                self.move_to_group.as_ref(),
-                other.move_to_group.as_ref(),
-            )
-        })
-        .or_else(|| {
-            differ(
-                "delete_after_suspended",
-                self.delete_after_suspended.as_ref(),
-                other.delete_after_suspended.as_ref(),
-            )
-        })
+        DAY_KEYS
+            .iter()
+            .zip(self.days.iter().zip(&other.days))
+            .find_map(|(key, (a, b))| differ(key, a.as_ref(), b.as_ref()))
+            .or_else(|| {
+                differ(
+                    "never_logged_in",
+                    self.never_logged_in.as_ref(),
+                    other.never_logged_in.as_ref(),
+                )
+            })
+            .or_else(|| {
+                differ(
+                    "move_to_group",
+                    self.move_to_group.as_ref(),
+                    other.move_to_group.as_ref(),
+                )
+            })
     }
 }
 
@@ -346,7 +332,7 @@ fn check_move(settings: &Settings, defaults: &Settings) -> Result<(), PolicyErro
     {
         return Err(error(group.line, "`move_to_group` must name a group"));
     }
-    match &settings.move_after {
+    match settings.day(DayKey::MoveAfter) {
         Some(after) if settings.move_to_group.is_none() && defaults.move_to_group.is_none() => {
             Err(error(
                 after.line,
@@ -446,13 +432,15 @@ impl RawSection {
             })
         }
         Settings {
-            dormant_after: located(self.dormant_after, at),
+            days: [
+                located(self.dormant_after, at),
+                located(self.warn_after, at),
+                located(self.suspend_after, at),
+                located(self.move_after, at),
+                located(self.delete_after_suspended, at),
+            ],
             never_logged_in: located(self.never_logged_in, at),
-            warn_after: located(self.warn_after, at),
-            suspend_after: located(self.suspend_after, at),
-            move_after: located(self.move_after, at),
             move_to_group: located(self.move_to_group, at),
-            delete_after_suspended: located(self.delete_after_suspended, at),
         }
     }
 }

@@ -49,7 +49,7 @@
 //! # Ok::<(), portalctl::policy::PolicyError>(())
 //! ```
 //!
-//! - [`file`]: the policy file and its checks; [`threshold`]: days and presets;
+//! - [`file`](mod@file): the policy file and its checks; [`threshold`]: days and presets;
 //!   [`signal`]: each vendor's activity fields; [`account`]: the input.
 //! - [`classify`], [`exclude`], [`plan`]: judging one account; [`report`]: the plan and
 //!   the per-portal report.

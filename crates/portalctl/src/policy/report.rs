@@ -110,10 +110,11 @@ impl<'a> Report<'a> {
     }
 
     fn portal(&mut self, portal: &str, vendor: Vendor) -> &mut PortalReport {
-        let policy = self.policy;
-        self.portals
-            .entry(portal.to_owned())
-            .or_insert_with(|| PortalReport::new(policy, portal, vendor))
+        if !self.portals.contains_key(portal) {
+            let report = PortalReport::new(self.policy, portal, vendor);
+            self.portals.insert(portal.to_owned(), report);
+        }
+        self.portals.get_mut(portal).expect("inserted above")
     }
 
     /// Counts one judged account.
