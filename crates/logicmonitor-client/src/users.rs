@@ -46,21 +46,25 @@ impl<'c> Users<'c> {
         }
     }
 
-    /// The user whose username is exactly `username`, if any.
+    /// The user whose username is exactly `username`, if any (`filter=username:"…"`,
+    /// then an exact match on this side).
     pub async fn find_by_username(&self, username: &str) -> Result<Option<Admin>> {
         if username.trim().is_empty() {
             return Err(Error::invalid_input("username", "must not be empty"));
         }
-        let page = self
+        // The filter may match more than the exact username (`*` is a wildcard to
+        // LogicMonitor), so the matches are read until the exact one.
+        let mut matches = self
             .list()
             .filter(Clause::eq("username", username))
             .size(50)
-            .send()
-            .await?;
-        Ok(page
-            .items
-            .into_iter()
-            .find(|user| user.username.as_deref() == Some(username)))
+            .stream();
+        while let Some(user) = matches.try_next().await? {
+            if user.username.as_deref() == Some(username) {
+                return Ok(Some(user));
+            }
+        }
+        Ok(None)
     }
 
     /// Creates a user. Role names are resolved to ids first; an unknown role name is

@@ -82,7 +82,7 @@ async fn list_sends_x_version_and_the_v1_signature_and_decodes_the_envelope() {
 }
 
 #[tokio::test]
-async fn filters_are_sent_url_encoded_once_and_never_signed() {
+async fn plain_filters_read_the_same_after_one_decoding_and_are_never_signed() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -109,6 +109,75 @@ async fn filters_are_sent_url_encoded_once_and_never_signed() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(page.total, 0);
+}
+
+/// The exact query string for a value holding each character the issue names: escaped
+/// and percent-encoded as LogicMonitor's module does, then URL-encoded once more.
+#[tokio::test]
+async fn filter_values_are_escaped_and_encoded_twice_as_logicmonitors_module_does() {
+    let cases = [
+        ('+', "%252B"),
+        ('%', "%2525"),
+        ('(', "%255C%2528"),
+        (')', "%255C%2529"),
+        (',', "%2C"),
+        ('"', "%255C%22"),
+        ('&', "%255C%2526"),
+        ('#', "%255C%2523"),
+        ('[', "%255C%255B"),
+        (']', "%255C%255D"),
+        ('$', "%255C%2524"),
+        ('*', "*"),
+        (' ', "+"),
+    ];
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    for (ch, wire) in cases {
+        let expected = format!("filter=username%3A%22x{wire}y%22");
+        let mock = server
+            .mock_async(|when, then| {
+                let expected = expected.clone();
+                when.method(GET)
+                    .path("/santaba/rest/setting/admins")
+                    .is_true(move |request| request.uri().query() == Some(expected.as_str()));
+                then.status(200)
+                    .body(r#"{"total":0,"searchId":null,"items":[]}"#);
+            })
+            .await;
+        client
+            .users()
+            .list()
+            .filter(Clause::eq("username", format!("x{ch}y")))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{ch:?}: expected {expected}: {error}"));
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+
+    // All at once, in an email, through `find_by_username`.
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/santaba/rest/setting/admins")
+                .is_true(|request| {
+                    request.uri().query()
+                        == Some(
+                            "size=50&filter=username%3A%22jane%252Badmin%2525%255C%2528x%255C%2529%2C\
+                             %255C%22%255C%2526%255C%2523%255C%255B%255C%255D%255C%2524*+\
+                             %40corp.example%22",
+                        )
+                });
+            then.status(200).body(r#"{"total":0,"searchId":null,"items":[]}"#);
+        })
+        .await;
+    let found = client
+        .users()
+        .find_by_username(r#"jane+admin%(x),"&#[]$* @corp.example"#)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert!(found.is_none());
 }
 
 #[tokio::test]
