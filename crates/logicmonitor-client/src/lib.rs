@@ -94,7 +94,7 @@ pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
 pub use roles::{RoleRef, Roles};
 pub use tokens::{ApiTokens, TokenKind};
-pub use types::{AccessKey, AdminStatus, ViewPermission};
+pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};
 pub use users::{
     ApiOnlyUsers, GetUser, InactiveQuery, InactiveUser, LastLogin, NeverLoggedIn, NewUser,
     UpdateUser, Users,

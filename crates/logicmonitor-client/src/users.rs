@@ -97,6 +97,23 @@ impl<'c> Users<'c> {
             .await
     }
 
+    /// Writes back a user record read before (`PUT /setting/admins/{user.id}`), every
+    /// field as it is in `user`: the ones this crate names and the ones it does not (kept
+    /// in [`Admin::extra`]), so a read, a change and a write back lose nothing a newer
+    /// portal added. Read-only fields travel too; LogicMonitor ignores them on write
+    /// (vendor reference §5). No password change is requested, so an echoed `password`
+    /// changes nothing.
+    pub async fn replace_with(&self, user: &Admin) -> Result<Admin> {
+        let id = user.id.check("id")?;
+        self.client
+            .http
+            .request(&REPLACE)
+            .path_param("id", id)
+            .json(user)
+            .send_json()
+            .await
+    }
+
     /// Changes only the fields set on the returned builder (`PATCH`).
     pub fn update(&self, id: AdminId) -> UpdateUser<'c> {
         UpdateUser {

@@ -350,6 +350,68 @@ async fn the_seed_threads_user_model_decodes() {
     ));
 }
 
+/// Read-then-replace loses nothing: fields this crate does not name (at the top, in a
+/// role, a privilege and a token) go back byte for byte, the new named ones too.
+#[tokio::test]
+async fn a_user_read_and_written_back_keeps_every_field_it_came_with() {
+    let server = MockServer::start_async().await;
+    let text = fixture("admin_with_unknown_fields.json");
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/santaba/rest/setting/admins/42");
+            then.status(200).body(text.clone());
+        })
+        .await;
+    let mut expected: serde_json::Value = serde_json::from_str(&text).unwrap();
+    expected["note"] = "moved to ops".into();
+    let unknown = [
+        r#""futureFlag":true"#,
+        r#""futureSettings":{"mode":"strict","nested":{"list":[{"k":"v"},7,-1]}}"#,
+        r#""futureEmpty":[]"#,
+        r#""roleFutureSetting":{"a":[1,2.5,"x"],"b":null}"#,
+        r#""privilegeFutureScope":"tenant""#,
+        r#""tokenFutureExpiry":1700000000"#,
+    ];
+    let put = server
+        .mock_async(|when, then| {
+            let mut when = when
+                .method(PUT)
+                .path("/santaba/rest/setting/admins/42")
+                .query_param_missing("changePassword")
+                .json_body(expected.clone());
+            for field in unknown {
+                when = when.body_includes(field);
+            }
+            then.status(200).body(expected.to_string());
+        })
+        .await;
+    let client = client(&server);
+    let mut user = client.users().get(AdminId(42)).send().await.unwrap();
+    get.assert_async().await;
+    // The named fields issue 15 added decode, and the echoed password stays out of Debug.
+    assert_eq!(user.accept_eula_on, Some(1_600_000_000));
+    assert_eq!(user.training_email.as_deref(), Some("training@example.com"));
+    assert_eq!(user.inactive_session_timeout_in_seconds, Some(1800));
+    assert_eq!(user.persistent_session_enabled, Some(true));
+    assert_eq!(user.immediate_force_logout, Some(false));
+    assert!(user.last_action_on_local.is_some());
+    assert_eq!(user.roles[0].acct_require_two_fa, Some(true));
+    assert_eq!(
+        user.roles[0].enable_remote_session_in_company_level,
+        Some(true)
+    );
+    assert_eq!(user.api_tokens[0].user_permission.as_deref(), Some("write"));
+    assert_eq!(user.extra["futureFlag"], true);
+    assert!(!format!("{user:?}").contains("JohnDoe1"));
+
+    user.note = Some("moved to ops".into());
+    let written = client.users().replace_with(&user).await.unwrap();
+    put.assert_async().await;
+    assert_eq!(written.note, user.note);
+    assert_eq!(written.extra, user.extra);
+    assert_eq!(written.roles, user.roles);
+}
+
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_the_error_code() {
     let server = MockServer::start_async().await;
