@@ -349,7 +349,8 @@ impl ListParams {
         if let Some(filter) = &self.filter
             && !filter.is_empty()
         {
-            query.push(("filter", filter.render()?));
+            // Encoded once here and once more by the request: LogicMonitor decodes twice.
+            query.push(("filter", filter.encoded()?));
         }
         if let Some(sort) = &self.sort {
             query.push(("sort", sort.render()?));

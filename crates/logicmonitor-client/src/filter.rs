@@ -1,12 +1,38 @@
-//! A typed builder for LogicMonitor's filter syntax.
+//! A typed builder for LogicMonitor's filter syntax, encoded the way LogicMonitor's own
+//! PowerShell module encodes it.
 //!
 //! `filter=<field><op><value>[,<field><op><value>…]`: `,` joins clauses with AND and
 //! `||` joins groups of clauses with OR (AND binds tighter). String values are always
-//! put in double quotes, and inside them `\`, `"`, `,`, `|` and (for exact matches) `*`
-//! are escaped with a backslash, which LogicMonitor reads as "the next character,
-//! literally". So no value, whatever it contains, can end its quotes, start another
-//! clause or widen a match: `username:"a\",b\|\|status:\"x"` is still one clause about
-//! one username.
+//! put in double quotes.
+//!
+//! # Escaping and encoding
+//!
+//! LogicMonitor's servers URL-decode the `filter` value **twice** (vendor reference
+//! §3.4, from LogicMonitor's PowerShell module `Format-LMFilter.ps1`, ticket
+//! DEVTS-21125). The client therefore writes a filter in three steps:
+//!
+//! 1. [`Filter::render`]: the filter text. Inside a quoted value, `"` becomes `\"` (as
+//!    the module quotes it) and each of `( ) $ & # [ ]` gets a backslash (the module's
+//!    escape set); nothing else is escaped. A backslash that is part of a value stays
+//!    as it is: it never stands right before one of those characters (they carry their
+//!    own backslash), so it can not be read as an escape.
+//! 2. [`Filter::encoded`]: `\`, `%`, `+` and the escape set are percent-encoded
+//!    (`(` written as `\(` becomes `%5C%28`, as the module writes it; `%` and `+` would
+//!    otherwise be changed by the server's second decoding, which reads `+` as a space).
+//! 3. The request URL-encodes the whole value once more, like every query parameter.
+//!
+//! So `jane+admin@corp.example` travels as `%252B` and comes back as `+` after the
+//! server's two decodings, and no value, whatever it holds, can end its quotes or add a
+//! clause: `username:"a\",status:\"x"` is still one clause about one username.
+//!
+//! Unverified, and the choices made (see also the crate docs):
+//! - No source documents an escape for `*`, so a `*` in a value compared with `:` or
+//!   `!:` is a wildcard on LogicMonitor's side, whatever the [`FilterValue`] kind. The
+//!   `find_by_*` helpers compare the results exactly, so they stay exact.
+//! - No source documents an escape for a backslash; a string value that *ends* with
+//!   one can not be written (its backslash would escape the closing quote) and is
+//!   refused as [`Error::InvalidInput`].
+//! - `,` and `|` inside quotes are sent as they are, as the module sends them.
 //!
 //! ```
 //! use logicmonitor_client::{Clause, Filter};
@@ -17,7 +43,13 @@
 //! assert_eq!(filter.render().unwrap(), r#"status:"active",lastLoginOn<1690000000"#);
 //!
 //! let sneaky = Filter::from(Clause::eq("username", r#"x",status:"suspended"#));
-//! assert_eq!(sneaky.render().unwrap(), r#"username:"x\"\,status:\"suspended""#);
+//! assert_eq!(sneaky.render().unwrap(), r#"username:"x\",status:\"suspended""#);
+//!
+//! let email = Filter::from(Clause::eq("email", "jane+admin@corp.example (HQ)"));
+//! assert_eq!(
+//!     email.encoded().unwrap(),
+//!     r#"email:"jane%2Badmin@corp.example %5C%28HQ%5C%29""#
+//! );
 //! ```
 
 use std::fmt::Write as _;
@@ -30,7 +62,7 @@ use crate::types::AdminStatus;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Operator {
-    /// `:` equals (a [`FilterValue::Glob`] may use `*`).
+    /// `:` equals (a `*` in a string value is a wildcard).
     Eq,
     /// `!:` not equal.
     Ne,
@@ -67,9 +99,12 @@ impl Operator {
 /// A value on the right of an operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterValue {
-    /// A literal string: quoted, every special character escaped.
+    /// A string: quoted, with `"` and LogicMonitor's escape set backslash-escaped.
+    /// LogicMonitor documents no escape for `*`: in a `:` or `!:` comparison it is a
+    /// wildcard here too.
     Text(String),
-    /// A string where `*` is a wildcard: quoted and escaped except for `*`.
+    /// A pattern where `*` matches anything. Written exactly like [`Text`](Self::Text);
+    /// the kind says that the wildcard is meant.
     Glob(String),
     /// An integer, unquoted.
     Int(i64),
@@ -138,7 +173,8 @@ impl Clause {
         }
     }
 
-    /// Exact equality (`:`); a `*` in a string value is matched literally.
+    /// Equality (`:`). LogicMonitor documents no escape for `*`, so a `*` in a string
+    /// value is a wildcard: compare the results when that matters.
     pub fn eq(field: impl Into<String>, value: impl Into<FilterValue>) -> Self {
         Self::new(field, Operator::Eq, value)
     }
@@ -223,8 +259,7 @@ impl Clause {
                 out.push('|');
             }
             match value {
-                FilterValue::Text(text) => quote(out, text, true),
-                FilterValue::Glob(text) => quote(out, text, false),
+                FilterValue::Text(text) | FilterValue::Glob(text) => quote(out, text)?,
                 FilterValue::Int(number) => {
                     let _ = write!(out, "{number}");
                 }
@@ -245,15 +280,32 @@ pub(crate) fn is_field_name(name: &str) -> bool {
         })
 }
 
-fn quote(out: &mut String, text: &str, escape_star: bool) {
+/// The characters LogicMonitor's PowerShell module backslash-escapes in a filter
+/// (`Format-LMFilter.ps1`, DEVTS-21125).
+const ESCAPE_SET: [char; 7] = ['(', ')', '$', '&', '#', '[', ']'];
+
+/// Whether a backslash before `ch` escapes it: the escape set and `"`.
+fn is_escaped(ch: char) -> bool {
+    ch == '"' || ESCAPE_SET.contains(&ch)
+}
+
+fn quote(out: &mut String, text: &str) -> Result<()> {
+    if text.ends_with('\\') {
+        return Err(Error::invalid_input(
+            "filter",
+            "a string value can not end with a backslash: LogicMonitor's filter syntax has \
+             no documented escape for one before the closing quote",
+        ));
+    }
     out.push('"');
     for ch in text.chars() {
-        if matches!(ch, '\\' | '"' | ',' | '|') || (escape_star && ch == '*') {
+        if is_escaped(ch) {
             out.push('\\');
         }
         out.push(ch);
     }
     out.push('"');
+    Ok(())
 }
 
 /// A filter: groups of clauses, the clauses of a group joined with AND (`,`), the
@@ -291,7 +343,8 @@ impl Filter {
         self.groups.iter().all(Vec::is_empty)
     }
 
-    /// The filter as LogicMonitor syntax (not yet URL-encoded: the request does that once).
+    /// The filter as LogicMonitor syntax, escaped but not encoded (step 1 in the
+    /// [module docs](self)): what the server reads after its two decodings.
     pub fn render(&self) -> Result<String> {
         let mut out = String::new();
         for (index, group) in self.groups.iter().filter(|g| !g.is_empty()).enumerate() {
@@ -309,6 +362,25 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The `filter` query value before the request's own URL encoding (step 2 in the
+    /// [module docs](self)): [`render`](Self::render)'s text with `\\`, `%`, `+` and
+    /// `( ) $ & # [ ]` percent-encoded, so that the server's second decoding gives the
+    /// text back.
+    pub fn encoded(&self) -> Result<String> {
+        let rendered = self.render()?;
+        let mut out = String::with_capacity(rendered.len());
+        for ch in rendered.chars() {
+            if ch == '\\' || ch == '%' || ch == '+' || ESCAPE_SET.contains(&ch) {
+                let _ = write!(out, "%{:02X}", u32::from(ch));
+            } else {
+                out.push(ch);
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl From<Clause> for Filter {
     fn from(clause: Clause) -> Self {
         Self::new().and(clause)
@@ -317,11 +389,12 @@ impl From<Clause> for Filter {
 
 impl Filter {
     /// Reads a filter in the syntax [`render`](Self::render) writes, the inverse of it:
-    /// `Filter::parse(&filter.render()?)` gives back `filter` (a [`FilterValue::Glob`]
-    /// without a `*` comes back as the equal [`FilterValue::Text`]). A backslash makes the
-    /// next character literal; a quoted value with an unescaped `*` is a
-    /// [`FilterValue::Glob`]; unquoted values are integers or `true` / `false`. An empty
-    /// text is the empty filter.
+    /// `Filter::parse(&filter.render()?)` gives back `filter`, except that a string
+    /// value's kind follows its text (a quoted value with a `*` is a
+    /// [`FilterValue::Glob`], one without is a [`FilterValue::Text`]). A backslash before
+    /// `"` or one of `( ) $ & # [ ]` makes that character literal; any other backslash is
+    /// itself literal. Unquoted values are integers or `true` / `false`. An empty text is
+    /// the empty filter.
     ///
     /// ```
     /// use logicmonitor_client::{Clause, Filter};
@@ -440,33 +513,22 @@ impl Reader<'_> {
     /// The rest of a quoted value, after its opening quote.
     fn quoted(&mut self) -> Result<FilterValue> {
         let mut text = String::new();
-        let (mut wildcard, mut literal_star) = (false, false);
-        let mut chars = self.rest.char_indices();
+        let mut chars = self.rest.char_indices().peekable();
         while let Some((index, ch)) = chars.next() {
             match ch {
-                '"' if wildcard && literal_star => {
-                    // Neither value kind holds both a wildcard and a literal `*`.
-                    return Err(self.error("a value with both a wildcard and an escaped `*`"));
-                }
                 '"' => {
                     self.rest = &self.rest[index + 1..];
-                    return Ok(if wildcard {
+                    return Ok(if text.contains('*') {
                         FilterValue::Glob(text)
                     } else {
                         FilterValue::Text(text)
                     });
                 }
-                '\\' => match chars.next() {
-                    Some((_, escaped)) => {
-                        literal_star |= escaped == '*';
-                        text.push(escaped);
-                    }
-                    None => break,
+                '\\' => match chars.next_if(|(_, next)| is_escaped(*next)) {
+                    Some((_, escaped)) => text.push(escaped),
+                    None => text.push(ch),
                 },
-                _ => {
-                    wildcard |= ch == '*';
-                    text.push(ch);
-                }
+                _ => text.push(ch),
             }
         }
         Err(self.error("expected the closing `\"`"))
@@ -519,28 +581,67 @@ mod tests {
     }
 
     #[test]
-    fn special_characters_are_escaped_inside_quotes() {
-        let rendered = Filter::from(Clause::eq("username", r#"a"b,c||d\e*f"#))
+    fn quotes_and_the_modules_escape_set_get_a_backslash_and_nothing_else() {
+        let value = r#"a"b,c||d\e*f(g)h$i&j#k[l]m+n%o p"#;
+        let rendered = Filter::from(Clause::eq("username", value))
             .render()
             .unwrap();
-        assert_eq!(rendered, r#"username:"a\"b\,c\|\|d\\e\*f""#);
-        // Outside the escapes there is exactly one unescaped quote pair and no separator.
+        assert_eq!(
+            rendered,
+            r#"username:"a\"b,c||d\e*f\(g\)h\$i\&j\#k\[l\]m+n%o p""#
+        );
+        // Outside the escapes there is exactly one unescaped quote pair.
         let mut unescaped = String::new();
-        let mut chars = rendered.chars();
+        let mut chars = rendered.chars().peekable();
         while let Some(ch) = chars.next() {
-            if ch == '\\' {
-                chars.next();
-            } else {
-                unescaped.push(ch);
+            if ch == '\\' && chars.next_if(|next| is_escaped(*next)).is_some() {
+                continue;
             }
+            unescaped.push(ch);
         }
-        assert_eq!(unescaped, r#"username:"abcdef""#);
+        assert_eq!(unescaped.matches('"').count(), 2, "{unescaped}");
+        // A glob is written the same way: `*` has no escape.
         assert_eq!(
             Filter::from(Clause::glob("username", "a*\""))
                 .render()
                 .unwrap(),
             r#"username:"a*\"""#
         );
+    }
+
+    #[test]
+    fn encoded_percent_encodes_what_a_second_decoding_would_change() {
+        let filter = Filter::from(Clause::eq("email", "jane+admin@corp.example"))
+            .and(Clause::eq("name", r"100% (a\b) $&#[]"));
+        assert_eq!(
+            filter.encoded().unwrap(),
+            concat!(
+                r#"email:"jane%2Badmin@corp.example","#,
+                r#"name:"100%25 %5C%28a%5Cb%5C%29 %5C%24%5C%26%5C%23%5C%5B%5C%5D""#
+            )
+        );
+        // Plain filters are the same text either way.
+        let plain = Filter::from(Clause::eq("status", "active")).and(Clause::le("id", 5));
+        assert_eq!(plain.encoded().unwrap(), plain.render().unwrap());
+    }
+
+    #[test]
+    fn a_value_ending_with_a_backslash_is_refused() {
+        for value in [r"a\", r"\"] {
+            let error = Filter::from(Clause::eq("username", value))
+                .render()
+                .unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidInput { field, .. } if field == "filter"),
+                "{error:?}"
+            );
+        }
+        // Anywhere else a backslash is kept, even before an escaped character.
+        for value in [r"a\b", r"a\(", r#"a\""#, r"\\x", r"a\\(b"] {
+            let filter = Filter::from(Clause::eq("username", value));
+            let rendered = filter.render().unwrap();
+            assert_eq!(Filter::parse(&rendered).unwrap(), filter, "{rendered}");
+        }
     }
 
     #[test]
@@ -560,7 +661,8 @@ mod tests {
     fn parse_reads_back_what_render_wrote() {
         let filters = [
             Filter::new(),
-            Filter::from(Clause::eq("username", r#"a"b,c||d\e*f"#)),
+            Filter::from(Clause::glob("username", r#"a"b,c||d\e*f(x)$&#[]"#)),
+            Filter::from(Clause::eq("username", r#"q"u\o(t)e"#)),
             Filter::from(Clause::glob("username", r"*svc\*"))
                 .and(Clause::ne("status", "suspended"))
                 .or(Filter::from(Clause::any_of("id", [-1_i64, 0, i64::MAX])))
@@ -579,18 +681,25 @@ mod tests {
     }
 
     #[test]
-    fn parse_tells_wildcards_from_escaped_stars() {
-        let glob = Filter::parse(r#"username:"*svc\"""#).unwrap();
-        assert_eq!(glob, Filter::from(Clause::glob("username", "*svc\"")));
-        let literal = Filter::parse(r#"username:"\*svc""#).unwrap();
-        assert_eq!(literal, Filter::from(Clause::eq("username", "*svc")));
-        // A glob without a star is the same filter as the plain text.
+    fn parse_gives_a_value_the_kind_its_text_has() {
+        let star = Filter::from(Clause::eq("username", "a*b"))
+            .render()
+            .unwrap();
+        assert_eq!(
+            Filter::parse(&star).unwrap(),
+            Filter::from(Clause::glob("username", "a*b"))
+        );
         let plain = Filter::from(Clause::glob("username", "svc"))
             .render()
             .unwrap();
         assert_eq!(
             Filter::parse(&plain).unwrap(),
             Filter::from(Clause::eq("username", "svc"))
+        );
+        // A backslash before a character outside the escape set is a plain character.
+        assert_eq!(
+            Filter::parse(r#"username:"a\,b\*""#).unwrap(),
+            Filter::from(Clause::glob("username", r"a\,b\*"))
         );
     }
 
@@ -610,7 +719,6 @@ mod tests {
             "id:1,",
             "id:1||",
             "id:1|",
-            r#"username:"*a\*""#,
         ] {
             let error = Filter::parse(text).unwrap_err();
             assert!(

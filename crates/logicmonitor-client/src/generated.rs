@@ -41,13 +41,13 @@ pub mod error {
         }
     }
 }
-///A LogicMonitor user (an *admin* in the API). Only `id` is required so that `fields` projections decode.
+///A LogicMonitor user (an *admin* in the API). Only `id` is required so that `fields` projections decode. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
 /// <details><summary>JSON schema</summary>
 ///
 /// ```json
 ///{
-///  "description": "A LogicMonitor user (an *admin* in the API). Only `id` is required so that `fields` projections decode.",
+///  "description": "A LogicMonitor user (an *admin* in the API). Only `id` is required so that `fields` projections decode. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.",
 ///  "type": "object",
 ///  "required": [
 ///    "id"
@@ -56,6 +56,11 @@ pub mod error {
 ///    "acceptEULA": {
 ///      "description": "EULA accepted.",
 ///      "type": "boolean"
+///    },
+///    "acceptEULAOn": {
+///      "description": "When the EULA was accepted, epoch seconds (read-only).",
+///      "type": "integer",
+///      "format": "int64"
 ///    },
 ///    "adminGroupIds": {
 ///      "description": "User-group membership. A missing field reads as empty (ungrouped).",
@@ -98,6 +103,15 @@ pub mod error {
 ///    "id": {
 ///      "$ref": "#/definitions/AdminId"
 ///    },
+///    "immediateForceLogout": {
+///      "description": "Whether the user is logged out at once (read-only).",
+///      "type": "boolean"
+///    },
+///    "inactiveSessionTimeoutInSeconds": {
+///      "description": "Idle session timeout, seconds.",
+///      "type": "integer",
+///      "format": "int32"
+///    },
 ///    "lastAccessOn": {
 ///      "description": "Last access, epoch seconds.",
 ///      "type": "integer",
@@ -111,6 +125,10 @@ pub mod error {
 ///      "description": "Last action, epoch seconds.",
 ///      "type": "integer",
 ///      "format": "int64"
+///    },
+///    "lastActionOnLocal": {
+///      "description": "Last action time as a local-time text (read-only).",
+///      "type": "string"
 ///    },
 ///    "lastAuthIp": {
 ///      "description": "IP of the last authentication.",
@@ -128,6 +146,13 @@ pub mod error {
 ///    "note": {
 ///      "description": "Free-text note.",
 ///      "type": "string"
+///    },
+///    "password": {
+///      "$ref": "#/definitions/EchoedPassword"
+///    },
+///    "persistentSessionEnabled": {
+///      "description": "Whether sessions persist across browser restarts.",
+///      "type": "boolean"
 ///    },
 ///    "phone": {
 ///      "description": "Phone number.",
@@ -160,6 +185,10 @@ pub mod error {
 ///      "description": "IANA time zone, e.g. `America/Los_Angeles`.",
 ///      "type": "string"
 ///    },
+///    "trainingEmail": {
+///      "description": "Training email address (read-only).",
+///      "type": "string"
+///    },
 ///    "twoFAEnabled": {
 ///      "description": "Two-factor authentication enabled.",
 ///      "type": "boolean"
@@ -179,7 +208,8 @@ pub mod error {
 ///    "viewPermission": {
 ///      "$ref": "#/definitions/ViewPermission"
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -201,6 +231,13 @@ pub struct Admin {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub accept_eula: ::std::option::Option<bool>,
+    ///When the EULA was accepted, epoch seconds (read-only).
+    #[serde(
+        rename = "acceptEULAOn",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub accept_eula_on: ::std::option::Option<i64>,
     ///User-group membership. A missing field reads as empty (ungrouped).
     #[serde(
         rename = "adminGroupIds",
@@ -250,6 +287,20 @@ pub struct Admin {
     )]
     pub force_password_change: ::std::option::Option<bool>,
     pub id: crate::ids::AdminId,
+    ///Whether the user is logged out at once (read-only).
+    #[serde(
+        rename = "immediateForceLogout",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub immediate_force_logout: ::std::option::Option<bool>,
+    ///Idle session timeout, seconds.
+    #[serde(
+        rename = "inactiveSessionTimeoutInSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inactive_session_timeout_in_seconds: ::std::option::Option<i32>,
     ///Last access, epoch seconds.
     #[serde(
         rename = "lastAccessOn",
@@ -271,6 +322,13 @@ pub struct Admin {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_action_on: ::std::option::Option<i64>,
+    ///Last action time as a local-time text (read-only).
+    #[serde(
+        rename = "lastActionOnLocal",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_action_on_local: ::std::option::Option<::std::string::String>,
     ///IP of the last authentication.
     #[serde(
         rename = "lastAuthIp",
@@ -295,6 +353,15 @@ pub struct Admin {
     ///Free-text note.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub password: ::std::option::Option<crate::types::EchoedPassword>,
+    ///Whether sessions persist across browser restarts.
+    #[serde(
+        rename = "persistentSessionEnabled",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub persistent_session_enabled: ::std::option::Option<bool>,
     ///Phone number.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
@@ -327,6 +394,13 @@ pub struct Admin {
     ///IANA time zone, e.g. `America/Los_Angeles`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    ///Training email address (read-only).
+    #[serde(
+        rename = "trainingEmail",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub training_email: ::std::option::Option<::std::string::String>,
     ///Two-factor authentication enabled.
     #[serde(
         rename = "twoFAEnabled",
@@ -357,6 +431,8 @@ pub struct Admin {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub view_permission: ::std::option::Option<crate::types::ViewPermission>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///The body of a create (POST) or replace (PUT).
 ///
@@ -496,13 +572,13 @@ pub struct AdminCreate {
     ///Login name.
     pub username: ::std::string::String,
 }
-///A user group (*admin group*), reconstructed from community clients.
+///A user group (*admin group*), reconstructed from community clients. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
 /// <details><summary>JSON schema</summary>
 ///
 /// ```json
 ///{
-///  "description": "A user group (*admin group*), reconstructed from community clients.",
+///  "description": "A user group (*admin group*), reconstructed from community clients. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.",
 ///  "type": "object",
 ///  "required": [
 ///    "id"
@@ -538,7 +614,8 @@ pub struct AdminCreate {
 ///      "description": "The caller's access.",
 ///      "type": "string"
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -588,6 +665,8 @@ pub struct AdminGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_permission: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///The body that creates a user group.
 ///
@@ -980,13 +1059,13 @@ impl ::std::default::Default for AdminUpdate {
         }
     }
 }
-///An API token of a user.
+///An API token of a user. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
 /// <details><summary>JSON schema</summary>
 ///
 /// ```json
 ///{
-///  "description": "An API token of a user.",
+///  "description": "An API token of a user. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.",
 ///  "type": "object",
 ///  "required": [
 ///    "id"
@@ -1046,8 +1125,13 @@ impl ::std::default::Default for AdminUpdate {
 ///    "type": {
 ///      "description": "`bearer` for bearer tokens.",
 ///      "type": "string"
+///    },
+///    "userPermission": {
+///      "description": "The caller's access to this token: `write`, `read` or `none` (read-only).",
+///      "type": "string"
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -1133,6 +1217,15 @@ pub struct ApiToken {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<::std::string::String>,
+    ///The caller's access to this token: `write`, `read` or `none` (read-only).
+    #[serde(
+        rename = "userPermission",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub user_permission: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///The body that creates an API token.
 ///
@@ -1342,13 +1435,13 @@ impl ::std::default::Default for ErrorResponse {
         }
     }
 }
-///One privilege of a role.
+///One privilege of a role. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
 /// <details><summary>JSON schema</summary>
 ///
 /// ```json
 ///{
-///  "description": "One privilege of a role.",
+///  "description": "One privilege of a role. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.",
 ///  "type": "object",
 ///  "required": [
 ///    "objectId",
@@ -1376,7 +1469,8 @@ impl ::std::default::Default for ErrorResponse {
 ///      "description": "Sub-operation.",
 ///      "type": "string"
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -1413,19 +1507,25 @@ pub struct Privilege {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_operation: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///A role.
+///A role. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
 /// <details><summary>JSON schema</summary>
 ///
 /// ```json
 ///{
-///  "description": "A role.",
+///  "description": "A role. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.",
 ///  "type": "object",
 ///  "required": [
 ///    "id"
 ///  ],
 ///  "properties": {
+///    "acctRequireTwoFA": {
+///      "description": "Whether two-factor authentication is required for the entire account (read-only).",
+///      "type": "boolean"
+///    },
 ///    "associatedUserCount": {
 ///      "description": "Users holding the role.",
 ///      "type": "integer",
@@ -1442,6 +1542,10 @@ pub struct Privilege {
 ///    "description": {
 ///      "description": "Description.",
 ///      "type": "string"
+///    },
+///    "enableRemoteSessionInCompanyLevel": {
+///      "description": "Whether Remote Session is enabled at the account level (read-only).",
+///      "type": "boolean"
 ///    },
 ///    "id": {
 ///      "$ref": "#/definitions/RoleId"
@@ -1478,7 +1582,8 @@ pub struct Privilege {
 ///      "description": "The caller's access.",
 ///      "type": "string"
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -1493,6 +1598,13 @@ pub struct Privilege {
 )]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Role {
+    ///Whether two-factor authentication is required for the entire account (read-only).
+    #[serde(
+        rename = "acctRequireTwoFA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub acct_require_two_fa: ::std::option::Option<bool>,
     ///Users holding the role.
     #[serde(
         rename = "associatedUserCount",
@@ -1517,6 +1629,13 @@ pub struct Role {
     ///Description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    ///Whether Remote Session is enabled at the account level (read-only).
+    #[serde(
+        rename = "enableRemoteSessionInCompanyLevel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub enable_remote_session_in_company_level: ::std::option::Option<bool>,
     pub id: crate::ids::RoleId,
     ///SAML role.
     #[serde(
@@ -1559,6 +1678,8 @@ pub struct Role {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_permission: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///A page of roles.
 ///

@@ -5,6 +5,7 @@
 //! Membership lives on the user (`adminGroupIds`): see [`Users::add_to_group`](crate::Users::add_to_group).
 
 use core_http::{Error, Operation, Result};
+use futures_util::TryStreamExt;
 
 use crate::client::{Client, ListRequest, fields_param};
 use crate::filter::Clause;
@@ -134,16 +135,19 @@ impl<'c> Groups<'c> {
         if name.trim().is_empty() {
             return Err(Error::invalid_input("name", "must not be empty"));
         }
-        let page = self
+        // The filter may match more than the exact name (`*` is a wildcard to
+        // LogicMonitor), so the matches are read until the exact one.
+        let mut matches = self
             .list()
             .filter(Clause::eq("name", name))
             .size(50)
-            .send()
-            .await?;
-        Ok(page
-            .items
-            .into_iter()
-            .find(|group| group.name.as_deref() == Some(name)))
+            .stream();
+        while let Some(group) = matches.try_next().await? {
+            if group.name.as_deref() == Some(name) {
+                return Ok(Some(group));
+            }
+        }
+        Ok(None)
     }
 
     /// Creates a group. A second group with the same name is refused by the server (409

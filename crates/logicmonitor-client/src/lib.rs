@@ -24,7 +24,9 @@
 //! - [`Groups`]: list, get, find by name, create, get-or-create, update, delete.
 //! - [`Roles`]: list, get, find by name. [`ApiTokens`]: list, create, delete.
 //! - [`Filter`] / [`Clause`]: LogicMonitor's filter syntax with every string value quoted
-//!   and escaped, so a value can not change the filter's meaning.
+//!   and escaped, so a value can not change the filter's meaning, and encoded twice as
+//!   LogicMonitor's own PowerShell module does (its servers decode `filter` twice), so
+//!   `+`, `%`, parentheses and the like reach the server intact.
 //! - Inputs are checked before anything is sent: empty usernames, malformed emails,
 //!   passwords outside the UI policy, no roles, page sizes outside 1..=1000, non-positive
 //!   ids, bad field names all give [`Error::InvalidInput`].
@@ -54,10 +56,11 @@
 //!   ids dropped from users) but callers should not rely on either.
 //! - A user without groups may come back without `adminGroupIds`: read as empty.
 //! - `lastLoginOn` is taken as Unix epoch **seconds**, as the C# client does.
-//! - Filter escaping: string values are quoted and `\ " , |` (and `*` for exact
-//!   matches) are backslash-escaped, following the documented quoting rules and the
-//!   PowerShell module's escaping; whether a real portal treats `\*` as a literal star
-//!   is unverified. [`Clause::glob`] keeps `*` as a wildcard.
+//! - Filter escaping and encoding follow LogicMonitor's PowerShell module
+//!   (`Format-LMFilter.ps1`, vendor reference §3.4): `"` and `( ) $ & # [ ]` are
+//!   backslash-escaped, then the filter is encoded twice. See [`Filter`] for the
+//!   unverified parts (`*` has no escape and is always a wildcard; a value can not end
+//!   with a backslash).
 //! - GET and DELETE are sent without a body and signed with an empty body ("sign what
 //!   you send").
 //! - `size` above 1000 is never sent. `DELETE` responses may be empty or `{}`.
@@ -91,7 +94,7 @@ pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
 pub use roles::{RoleRef, Roles};
 pub use tokens::{ApiTokens, TokenKind};
-pub use types::{AccessKey, AdminStatus, ViewPermission};
+pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};
 pub use users::{
     ApiOnlyUsers, GetUser, InactiveQuery, InactiveUser, LastLogin, NeverLoggedIn, NewUser,
     UpdateUser, Users,

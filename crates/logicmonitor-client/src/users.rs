@@ -46,21 +46,25 @@ impl<'c> Users<'c> {
         }
     }
 
-    /// The user whose username is exactly `username`, if any.
+    /// The user whose username is exactly `username`, if any (`filter=username:"…"`,
+    /// then an exact match on this side).
     pub async fn find_by_username(&self, username: &str) -> Result<Option<Admin>> {
         if username.trim().is_empty() {
             return Err(Error::invalid_input("username", "must not be empty"));
         }
-        let page = self
+        // The filter may match more than the exact username (`*` is a wildcard to
+        // LogicMonitor), so the matches are read until the exact one.
+        let mut matches = self
             .list()
             .filter(Clause::eq("username", username))
             .size(50)
-            .send()
-            .await?;
-        Ok(page
-            .items
-            .into_iter()
-            .find(|user| user.username.as_deref() == Some(username)))
+            .stream();
+        while let Some(user) = matches.try_next().await? {
+            if user.username.as_deref() == Some(username) {
+                return Ok(Some(user));
+            }
+        }
+        Ok(None)
     }
 
     /// Creates a user. Role names are resolved to ids first; an unknown role name is
@@ -89,6 +93,23 @@ impl<'c> Users<'c> {
             .path_param("id", id)
             .query_opt("changePassword", change_password.then_some(true))
             .json(&body)
+            .send_json()
+            .await
+    }
+
+    /// Writes back a user record read before (`PUT /setting/admins/{user.id}`), every
+    /// field as it is in `user`: the ones this crate names and the ones it does not (kept
+    /// in [`Admin::extra`]), so a read, a change and a write back lose nothing a newer
+    /// portal added. Read-only fields travel too; LogicMonitor ignores them on write
+    /// (vendor reference §5). No password change is requested, so an echoed `password`
+    /// changes nothing.
+    pub async fn replace_with(&self, user: &Admin) -> Result<Admin> {
+        let id = user.id.check("id")?;
+        self.client
+            .http
+            .request(&REPLACE)
+            .path_param("id", id)
+            .json(user)
             .send_json()
             .await
     }

@@ -599,6 +599,67 @@ async fn filter_values_cannot_change_the_filters_meaning() {
     assert_eq!(lm.user_ids_matching(&rendered).unwrap(), [created[0].get()]);
 }
 
+/// The characters issue 15 names: each must survive LogicMonitor's double decoding.
+const SPECIAL: [char; 13] = [
+    '+', '%', '(', ')', ',', '"', '&', '#', '[', ']', '$', '*', ' ',
+];
+
+#[tokio::test]
+async fn users_and_groups_named_with_each_special_character_are_found() {
+    let Env {
+        client,
+        lm,
+        sandbox: _sandbox,
+        ..
+    } = env(30).await;
+    for ch in SPECIAL {
+        let username = format!("jane{ch}admin");
+        // An email address allows only some of them before the `@` (the client's check).
+        let email = if "+%&#$*".contains(ch) {
+            format!("jane{ch}admin@corp.example")
+        } else {
+            format!("jane.{}@corp.example", u32::from(ch))
+        };
+        let created = client
+            .users()
+            .create(NewUser::new(&username).email(&email).role(RoleId(2)))
+            .await
+            .unwrap();
+        let found = client.users().find_by_username(&username).await.unwrap();
+        assert_eq!(found.map(|user| user.id), Some(created.id), "{username}");
+        let by_email: Vec<AdminId> = client
+            .users()
+            .list()
+            .filter(Clause::eq("email", email.as_str()))
+            .stream()
+            .map_ok(|user| user.id)
+            .try_collect()
+            .await
+            .unwrap();
+        if ch == '*' {
+            // A wildcard: every `jane?admin` so far matches, the exact one among them.
+            assert!(by_email.contains(&created.id), "{email}: {by_email:?}");
+            assert!(by_email.len() > 1, "{email}: {by_email:?}");
+        } else {
+            assert_eq!(by_email, [created.id], "{email}");
+        }
+
+        let name = format!("team{ch}ops");
+        let (group, created_now) = client.groups().get_or_create(&name, None).await.unwrap();
+        assert!(created_now, "{name}");
+        let (again, created_again) = client.groups().get_or_create(&name, None).await.unwrap();
+        assert!(!created_again, "{name} was created twice");
+        assert_eq!(again.id, group.id);
+        let found = client.groups().find_by_name(&name).await.unwrap();
+        assert_eq!(found.map(|group| group.id), Some(group.id), "{name}");
+    }
+    for ch in SPECIAL {
+        let name = format!("team{ch}ops");
+        let copies = lm.groups().iter().filter(|g| g["name"] == name).count();
+        assert_eq!(copies, 1, "{name}");
+    }
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_and_nothing_is_written() {
     let Env {

@@ -148,7 +148,7 @@ impl Query {
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
-fn decode(text: &str) -> String {
+pub(super) fn decode(text: &str) -> String {
     percent_decode(&text.replace('+', " "))
 }
 
@@ -451,9 +451,9 @@ fn list_query(query: &Query) -> Result<ListQuery, Fail> {
     let offset = number("offset", 0)?;
     let filter = match query.get("filter") {
         None | Some("") => None,
-        Some(text) => {
-            Some(Filter::parse(text).map_err(|why| error(400, format!("Invalid filter: {why}")))?)
-        }
+        Some(text) => Some(
+            Filter::from_query(text).map_err(|why| error(400, format!("Invalid filter: {why}")))?,
+        ),
     };
     let sort = query.get("sort").filter(|s| !s.is_empty()).map(|s| {
         let s = s.trim();

@@ -2,10 +2,21 @@
 //!
 //! `filter := group ("||" group)*`, `group := clause ("," clause)*` (AND binds tighter
 //! than OR), `clause := field op value ("|" value)*` with `op` one of
-//! `!: !~ >: <: : > < ~`. A value is either double-quoted or bare; in both a backslash
-//! makes the next character literal (so `\"`, `\,`, `\|`, `\\` and `\*` are plain
-//! characters), and an unescaped `*` in an `:`/`!:` value is a wildcard. String
-//! comparisons ignore case.
+//! `!: !~ >: <: : > < ~`. A value is either double-quoted or bare.
+//!
+//! Escapes follow the vendor reference §3.4 (LogicMonitor's PowerShell module
+//! `Format-LMFilter.ps1`, DEVTS-21125): a backslash before `"` or one of
+//! `( ) $ & # [ ]` makes that character literal, and a backslash before anything else is
+//! an ordinary character. Inside quotes, `,` and `|` are part of the value. Nothing
+//! escapes `*`: in an `:`/`!:` value it is always a wildcard.
+//!
+//! The text parsed here is the `filter` parameter after *two* URL decodings
+//! ([`Filter::from_query`]): the reference says LogicMonitor's servers decode it twice.
+//!
+//! Labelled choices (no source): the second decoding is
+//! `application/x-www-form-urlencoded` decoding like the first (`+` is a space, which is
+//! what the reference reports a single-encoded `+` turning into); string comparisons
+//! ignore case.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -54,7 +65,13 @@ pub(crate) enum Field<'a> {
 }
 
 impl Filter {
-    /// Parses a (URL-decoded) filter; the error says what is wrong.
+    /// Parses the `filter` query value as the query parser hands it over (decoded once):
+    /// decodes it a second time, as LogicMonitor does, then parses it.
+    pub(crate) fn from_query(decoded_once: &str) -> Result<Self, String> {
+        Self::parse(&super::api::decode(decoded_once))
+    }
+
+    /// Parses a fully decoded filter; the error says what is wrong.
     pub(crate) fn parse(input: &str) -> Result<Self, String> {
         let mut parser = Parser {
             chars: input.chars().collect(),
@@ -188,12 +205,9 @@ impl Parser {
                 break;
             }
             self.pos += 1;
-            let literal = if ch == '\\' {
-                let Some(next) = self.peek() else {
-                    return Err("a backslash ends the filter".to_owned());
-                };
+            let literal = if ch == '\\' && self.peek().is_some_and(is_escaped) {
                 self.pos += 1;
-                next
+                self.chars[self.pos - 1]
             } else if ch == '*' {
                 parts.push(String::new());
                 text.push('*');
@@ -208,6 +222,11 @@ impl Parser {
         }
         Ok(Value { text, parts })
     }
+}
+
+/// Whether a backslash before `ch` escapes it: `"` and the module's escape set.
+fn is_escaped(ch: char) -> bool {
+    matches!(ch, '"' | '(' | ')' | '$' | '&' | '#' | '[' | ']')
 }
 
 impl Clause {
@@ -338,16 +357,37 @@ mod tests {
     }
 
     #[test]
-    fn escapes_keep_values_whole() {
-        let tricky = r#"a"b,c||d\e*f"#;
-        let rendered = r#"username:"a\"b\,c\|\|d\\e\*f""#;
-        assert!(check(rendered, tricky));
-        assert!(!check(rendered, "a"));
-        // An escaped star is not a wildcard.
+    fn only_quotes_and_the_modules_escape_set_are_unescaped() {
+        let tricky = r#"a"b,c||d\e(f)$&#[]"#;
+        let escaped = r#"username:"a\"b,c||d\e\(f\)\$\&\#\[\]""#;
+        assert!(check(escaped, tricky));
+        assert!(!check(escaped, "a"));
+        // Any other backslash is a character of the value.
+        assert!(check(r#"username:"a\,b""#, r"a\,b"));
+        assert!(!check(r#"username:"a\,b""#, "a,b"));
+        assert!(check(r#"username:"a\\(""#, r"a\("));
+        // Nothing escapes a star.
+        assert!(check(r#"username:"j\*""#, r"j\xyz"));
         assert!(!check(r#"username:"j\*""#, "jdoe"));
-        assert!(check(r#"username:"j\*""#, "j*"));
-        // Bare values may be escaped too.
-        assert!(check(r"username:a\,b", "a,b"));
+        // Bare values know the same escapes.
+        assert!(check(r"username:a\(b", "a(b"));
+    }
+
+    #[test]
+    fn the_query_value_is_decoded_a_second_time() {
+        let matches = |query: &str, username: &str| {
+            Filter::from_query(query)
+                .unwrap()
+                .matches(&mut user(username, 100, &[]))
+        };
+        // What a once-decoded query holds when the client encoded twice.
+        assert!(matches(
+            r#"username:"jane%2Badmin %5C%28x%5C%29 100%25""#,
+            "jane+admin (x) 100%"
+        ));
+        // A single-encoded `+` comes out as a space.
+        assert!(matches(r#"username:"jane+admin""#, "jane admin"));
+        assert!(!matches(r#"username:"jane+admin""#, "jane+admin"));
     }
 
     #[test]
@@ -359,6 +399,7 @@ mod tests {
             ":x",
             "a:1,,b:2",
             "a:1\"x\"",
+            r#"username:"a\"#,
         ] {
             assert!(Filter::parse(bad).is_err(), "{bad:?}");
         }

@@ -380,8 +380,9 @@ impl LogicMonitorSandbox {
         true
     }
 
-    /// Ids of the users matching a LogicMonitor filter (as the `filter` query parameter,
-    /// decoded), in id order; `Err` explains a malformed filter.
+    /// Ids of the users matching a LogicMonitor filter (the text the server reads after
+    /// decoding the `filter` query parameter twice), in id order; `Err` explains a
+    /// malformed filter.
     pub fn user_ids_matching(&self, filter: &str) -> Result<Vec<i32>, String> {
         let filter = filter::Filter::parse(filter)?;
         let store = read(&self.inner.store);
