@@ -307,15 +307,40 @@ async fn listing_rules() {
     let items = page.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 10);
     assert_eq!(items[0]["id"], 56);
-    assert_eq!(items[0].as_object().unwrap().len(), 2, "fields projects");
-    let one = get("/santaba/rest/setting/admins/56?fields=email,roles").await;
+    // `fields` projects, but every user keeps what LogicMonitor's SDK requires of an
+    // Admin: username, email and roles (shared/vendors/logicmonitor.md §7).
+    for item in items {
+        let mut keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["email", "id", "roles", "username"], "{item}");
+        assert!(item["roles"][0]["privileges"][0]["objectType"].is_string());
+    }
+    let one = get("/santaba/rest/setting/admins/56?fields=lastLoginOn").await;
     let one = one.body.as_object().unwrap();
+    let mut keys: Vec<&String> = one.keys().collect();
+    keys.sort();
     assert_eq!(
-        one.keys().collect::<Vec<_>>(),
-        ["email", "roles"],
-        "fields projects a single user too"
+        keys,
+        ["email", "lastLoginOn", "roles", "username"],
+        "fields projects a single user too, keeping the required fields"
     );
     assert!(one["roles"][0]["name"].is_string(), "{one:?}");
+    let role = get("/santaba/rest/setting/roles/2?fields=id").await;
+    let mut keys: Vec<&String> = role.body.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["id", "name", "privileges"],
+        "a Role keeps name and privileges"
+    );
+    let roles = get("/santaba/rest/setting/roles?fields=description").await;
+    assert!(
+        roles.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["name"].is_string() && r["privileges"].is_array() && r.get("id").is_none())
+    );
     assert_eq!(
         get("/santaba/rest/setting/admins?size=1001").await.status,
         400

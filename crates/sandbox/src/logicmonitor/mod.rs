@@ -69,7 +69,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::any;
 
-use store::{Seed, Store};
+use store::{Choices, Seed, Store};
 
 /// The path prefix of every LogicMonitor route.
 pub const BASE_PATH: &str = "/santaba/rest";
@@ -121,6 +121,8 @@ pub struct LogicMonitorSandboxBuilder {
     never_logged_in: f64,
     api_only: f64,
     suspended: f64,
+    api_activity: f64,
+    choices: Choices,
     access_id: Option<String>,
     access_key: Option<String>,
     bearer: Option<String>,
@@ -136,6 +138,13 @@ impl Default for LogicMonitorSandboxBuilder {
             never_logged_in: crate::DEFAULT_NEVER_LOGGED_IN,
             api_only: 0.03,
             suspended: 0.1,
+            api_activity: 0.15,
+            choices: Choices {
+                user_type: None,
+                tenant_id: None,
+                last_auth_ip: true,
+                reject_suspended_owner_tokens: true,
+            },
             access_id: None,
             access_key: None,
             bearer: None,
@@ -190,6 +199,47 @@ impl LogicMonitorSandboxBuilder {
         self
     }
 
+    /// The fraction of users who are not API-only that also use the API (default 15 %):
+    /// their `lastAccessOn` follows their API use, not their last login, and some of
+    /// them never logged in at all. API-only users always may.
+    #[must_use]
+    pub fn api_activity(mut self, fraction: f64) -> Self {
+        self.api_activity = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The `userType` every user shows (default: none, the field is left out; no source
+    /// gives its values).
+    #[must_use]
+    pub fn user_type(mut self, user_type: Option<String>) -> Self {
+        self.choices.user_type = user_type;
+        self
+    }
+
+    /// The `tenantId` every user shows (default: none, the field is left out; no source
+    /// gives its values).
+    #[must_use]
+    pub fn tenant_id(mut self, tenant_id: Option<i32>) -> Self {
+        self.choices.tenant_id = tenant_id;
+        self
+    }
+
+    /// Whether users who accessed the portal show a `lastAuthIp`, an address from the
+    /// RFC 5737 documentation ranges stable per user (default: yes); otherwise it is `""`.
+    #[must_use]
+    pub fn last_auth_ip(mut self, show: bool) -> Self {
+        self.choices.last_auth_ip = show;
+        self
+    }
+
+    /// Whether the API tokens of a suspended user are refused with 401 (default: yes; no
+    /// source says what a real portal does).
+    #[must_use]
+    pub fn reject_suspended_owner_tokens(mut self, reject: bool) -> Self {
+        self.choices.reject_suspended_owner_tokens = reject;
+        self
+    }
+
     /// The LMv1 access id and key the API user's token has (default: derived from the seed).
     #[must_use]
     pub fn lmv1_credentials(
@@ -241,6 +291,8 @@ impl LogicMonitorSandboxBuilder {
             never_logged_in: self.never_logged_in,
             api_only: self.api_only,
             suspended: self.suspended,
+            api_activity: self.api_activity,
+            choices: self.choices,
             access_id: access_id.clone(),
             access_key: access_key.clone(),
             bearer: bearer.clone(),
@@ -376,7 +428,10 @@ impl LogicMonitorSandbox {
         let Some(index) = store.user_index(id) else {
             return false;
         };
-        store.users[index].last_login = epoch_secs;
+        let user = &mut store.users[index];
+        user.last_login = epoch_secs;
+        // Access is never before the last login.
+        user.activity.last_access = user.activity.last_access.max(epoch_secs);
         true
     }
 
