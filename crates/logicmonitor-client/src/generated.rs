@@ -1359,6 +1359,63 @@ impl ::std::default::Default for ApiTokenPaginationResponse {
         }
     }
 }
+///The body that changes an API token [SPEC].
+///
+/// <details><summary>JSON schema</summary>
+///
+/// ```json
+///{
+///  "description": "The body that changes an API token [SPEC].",
+///  "type": "object",
+///  "properties": {
+///    "note": {
+///      "description": "Note.",
+///      "type": "string"
+///    },
+///    "status": {
+///      "description": "2 enabled, 1 disabled.",
+///      "type": "integer",
+///      "format": "int32"
+///    }
+///  }
+///}
+/// ```
+/// </details>
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ApiTokenUpdate {
+    ///Note.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub note: ::std::option::Option<::std::string::String>,
+    ///2 enabled, 1 disabled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<i32>,
+}
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+impl ::std::default::Default for ApiTokenUpdate {
+    fn default() -> Self {
+        Self {
+            note: Default::default(),
+            status: Default::default(),
+        }
+    }
+}
 ///The v3 error body.
 ///
 /// <details><summary>JSON schema</summary>
@@ -1509,6 +1566,67 @@ pub struct Privilege {
     pub sub_operation: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///One privilege in a role request.
+///
+/// <details><summary>JSON schema</summary>
+///
+/// ```json
+///{
+///  "description": "One privilege in a role request.",
+///  "type": "object",
+///  "required": [
+///    "objectId",
+///    "objectType",
+///    "operation"
+///  ],
+///  "properties": {
+///    "objectId": {
+///      "description": "`*` means all.",
+///      "type": "string"
+///    },
+///    "objectName": {
+///      "description": "Object name, as LogicMonitor's PowerShell module sends it.",
+///      "type": "string"
+///    },
+///    "objectType": {
+///      "description": "e.g. `dashboard_group`.",
+///      "type": "string"
+///    },
+///    "operation": {
+///      "description": "e.g. `read`, `write`.",
+///      "type": "string"
+///    }
+///  }
+///}
+/// ```
+/// </details>
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PrivilegeGrant {
+    ///`*` means all.
+    #[serde(rename = "objectId")]
+    pub object_id: ::std::string::String,
+    ///Object name, as LogicMonitor's PowerShell module sends it.
+    #[serde(
+        rename = "objectName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub object_name: ::std::option::Option<::std::string::String>,
+    ///e.g. `dashboard_group`.
+    #[serde(rename = "objectType")]
+    pub object_type: ::std::string::String,
+    ///e.g. `read`, `write`.
+    pub operation: ::std::string::String,
 }
 ///A role. Fields this contract does not name are kept in `extra`, so a record read and written back loses nothing.
 ///
@@ -1681,6 +1799,115 @@ pub struct Role {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+///The body that creates or replaces a role [SPEC].
+///
+/// <details><summary>JSON schema</summary>
+///
+/// ```json
+///{
+///  "description": "The body that creates or replaces a role [SPEC].",
+///  "type": "object",
+///  "required": [
+///    "name",
+///    "privileges"
+///  ],
+///  "properties": {
+///    "customHelpLabel": {
+///      "description": "Custom help label.",
+///      "type": "string"
+///    },
+///    "customHelpURL": {
+///      "description": "Custom help URL.",
+///      "type": "string"
+///    },
+///    "description": {
+///      "description": "Description.",
+///      "type": "string"
+///    },
+///    "name": {
+///      "description": "Role name.",
+///      "type": "string"
+///    },
+///    "privileges": {
+///      "description": "What the role may do.",
+///      "type": "array",
+///      "items": {
+///        "$ref": "#/definitions/PrivilegeGrant"
+///      },
+///      "minItems": 1
+///    },
+///    "requireEULA": {
+///      "description": "EULA required.",
+///      "type": "boolean"
+///    },
+///    "roleGroupId": {
+///      "description": "Role group.",
+///      "type": "integer",
+///      "format": "int32",
+///      "minimum": 0.0
+///    },
+///    "twoFARequired": {
+///      "description": "Two-factor required.",
+///      "type": "boolean"
+///    }
+///  }
+///}
+/// ```
+/// </details>
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoleCreate {
+    ///Custom help label.
+    #[serde(
+        rename = "customHelpLabel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_help_label: ::std::option::Option<::std::string::String>,
+    ///Custom help URL.
+    #[serde(
+        rename = "customHelpURL",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_help_url: ::std::option::Option<::std::string::String>,
+    ///Description.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Role name.
+    pub name: ::std::string::String,
+    ///What the role may do.
+    pub privileges: ::std::vec::Vec<PrivilegeGrant>,
+    ///EULA required.
+    #[serde(
+        rename = "requireEULA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_eula: ::std::option::Option<bool>,
+    ///Role group.
+    #[serde(
+        rename = "roleGroupId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub role_group_id: ::std::option::Option<i32>,
+    ///Two-factor required.
+    #[serde(
+        rename = "twoFARequired",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub two_fa_required: ::std::option::Option<bool>,
+}
 ///A page of roles.
 ///
 /// <details><summary>JSON schema</summary>
@@ -1787,4 +2014,134 @@ impl ::std::default::Default for RolePaginationResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoleReference {
     pub id: crate::ids::RoleId,
+}
+///The body of a role PATCH: only the properties sent change [SPEC].
+///
+/// <details><summary>JSON schema</summary>
+///
+/// ```json
+///{
+///  "description": "The body of a role PATCH: only the properties sent change [SPEC].",
+///  "type": "object",
+///  "properties": {
+///    "customHelpLabel": {
+///      "description": "Custom help label.",
+///      "type": "string"
+///    },
+///    "customHelpURL": {
+///      "description": "Custom help URL.",
+///      "type": "string"
+///    },
+///    "description": {
+///      "description": "Description.",
+///      "type": "string"
+///    },
+///    "name": {
+///      "description": "Role name.",
+///      "type": "string"
+///    },
+///    "privileges": {
+///      "description": "What the role may do.",
+///      "type": "array",
+///      "items": {
+///        "$ref": "#/definitions/PrivilegeGrant"
+///      },
+///      "minItems": 1
+///    },
+///    "requireEULA": {
+///      "description": "EULA required.",
+///      "type": "boolean"
+///    },
+///    "roleGroupId": {
+///      "description": "Role group.",
+///      "type": "integer",
+///      "format": "int32",
+///      "minimum": 0.0
+///    },
+///    "twoFARequired": {
+///      "description": "Two-factor required.",
+///      "type": "boolean"
+///    }
+///  }
+///}
+/// ```
+/// </details>
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoleUpdate {
+    ///Custom help label.
+    #[serde(
+        rename = "customHelpLabel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_help_label: ::std::option::Option<::std::string::String>,
+    ///Custom help URL.
+    #[serde(
+        rename = "customHelpURL",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_help_url: ::std::option::Option<::std::string::String>,
+    ///Description.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Role name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///What the role may do.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub privileges: ::std::vec::Vec<PrivilegeGrant>,
+    ///EULA required.
+    #[serde(
+        rename = "requireEULA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_eula: ::std::option::Option<bool>,
+    ///Role group.
+    #[serde(
+        rename = "roleGroupId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub role_group_id: ::std::option::Option<i32>,
+    ///Two-factor required.
+    #[serde(
+        rename = "twoFARequired",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub two_fa_required: ::std::option::Option<bool>,
+}
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    rustdoc::all
+)]
+impl ::std::default::Default for RoleUpdate {
+    fn default() -> Self {
+        Self {
+            custom_help_label: Default::default(),
+            custom_help_url: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            privileges: Default::default(),
+            require_eula: Default::default(),
+            role_group_id: Default::default(),
+            two_fa_required: Default::default(),
+        }
+    }
 }

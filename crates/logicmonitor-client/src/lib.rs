@@ -22,7 +22,9 @@
 //!   *same* user can still race (LogicMonitor has no conditional update); changes to
 //!   different users never interfere.
 //! - [`Groups`]: list, get, find by name, create, get-or-create, update, delete.
-//! - [`Roles`]: list, get, find by name. [`ApiTokens`]: list, create, delete.
+//! - [`Roles`]: list, get, find by name, create ([`NewRole`]), replace, update
+//!   ([`UpdateRole`]), delete (a role users hold is refused by the server).
+//!   [`ApiTokens`]: list, create, enable or disable ([`TokenStatus`]), delete.
 //! - [`Filter`] / [`Clause`]: LogicMonitor's filter syntax with every string value quoted
 //!   and escaped, so a value can not change the filter's meaning, and encoded twice as
 //!   LogicMonitor's own PowerShell module does (its servers decode `filter` twice), so
@@ -92,8 +94,8 @@ pub use filter::{Clause, Filter, FilterValue, Operator};
 pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};
 pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
-pub use roles::{RoleRef, Roles};
-pub use tokens::{ApiTokens, TokenKind};
+pub use roles::{NewRole, RoleRef, Roles, UpdateRole};
+pub use tokens::{ApiTokens, TokenKind, TokenStatus};
 pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};
 pub use users::{
     ApiOnlyUsers, GetUser, InactiveQuery, InactiveUser, LastLogin, NeverLoggedIn, NewUser,

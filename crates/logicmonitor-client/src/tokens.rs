@@ -3,12 +3,16 @@
 use core_http::{Operation, Result};
 
 use crate::client::{Client, ListRequest};
-use crate::generated::{ApiToken, ApiTokenCreate};
+use crate::generated::{ApiToken, ApiTokenCreate, ApiTokenUpdate};
 use crate::ids::{AdminId, ApiTokenId};
 
 static LIST: Operation = Operation::get("apitokens.list", "/setting/admins/{adminId}/apitokens");
 static CREATE: Operation =
     Operation::post("apitokens.create", "/setting/admins/{adminId}/apitokens");
+static PATCH: Operation = Operation::patch(
+    "apitokens.patch",
+    "/setting/admins/{adminId}/apitokens/{apitokenId}",
+);
 static DELETE: Operation = Operation::delete(
     "apitokens.delete",
     "/setting/admins/{adminId}/apitokens/{apitokenId}",
@@ -22,6 +26,34 @@ pub enum TokenKind {
     Lmv1,
     /// A bearer token (`type=bearer`).
     Bearer,
+}
+
+/// Whether a token may authenticate: LogicMonitor's `status`, 2 enabled and 1 disabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Enabled (`status: 2`).
+    Active,
+    /// Disabled (`status: 1`): requests signed with it are refused.
+    Inactive,
+}
+
+impl TokenStatus {
+    /// The wire value.
+    pub fn code(self) -> i32 {
+        match self {
+            Self::Active => 2,
+            Self::Inactive => 1,
+        }
+    }
+
+    /// Reads a token's `status`; `None` for a value LogicMonitor does not document.
+    pub fn from_code(code: i32) -> Option<Self> {
+        match code {
+            2 => Some(Self::Active),
+            1 => Some(Self::Inactive),
+            _ => None,
+        }
+    }
 }
 
 /// One user's API tokens: `client.api_tokens(user)`.
@@ -51,6 +83,25 @@ impl<'c> ApiTokens<'c> {
             .request(&CREATE)
             .path_param("adminId", user)
             .query_opt("type", (kind == TokenKind::Bearer).then_some("bearer"))
+            .json(&body)
+            .send_json()
+            .await
+    }
+
+    /// Enables or disables a token (`PATCH {"status": 2|1}`) and returns it as the
+    /// server now has it (without its secret).
+    pub async fn set_status(&self, token: ApiTokenId, status: TokenStatus) -> Result<ApiToken> {
+        let user = self.user.check("adminId")?;
+        let token = token.check("apitokenId")?;
+        let body = ApiTokenUpdate {
+            note: None,
+            status: Some(status.code()),
+        };
+        self.client
+            .http
+            .request(&PATCH)
+            .path_param("adminId", user)
+            .path_param("apitokenId", token)
             .json(&body)
             .send_json()
             .await

@@ -15,7 +15,7 @@ use futures_util::TryStreamExt;
 use http::Method;
 use logicmonitor_client::{
     AdminGroupId, AdminId, AdminStatus, ApiOnlyUsers, Clause, Client, Error, LastLogin,
-    NeverLoggedIn, NewUser, RoleId, RoleRef, TokenKind,
+    NeverLoggedIn, NewRole, NewUser, RoleId, RoleRef, TokenKind, TokenStatus,
 };
 use portal_sandbox::Sandbox;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
@@ -417,8 +417,14 @@ async fn pages_through_2500_users() {
     assert!(
         users
             .iter()
-            .all(|u| u.username.is_some() && u.email.is_none()),
+            .all(|u| u.username.is_some() && u.first_name.is_none() && u.last_login_on.is_none()),
         "projection applied"
+    );
+    // The fields LogicMonitor's SDK requires of every Admin come along (§7).
+    assert!(
+        users
+            .iter()
+            .all(|u| u.email.is_some() && !u.roles.is_empty())
     );
     assert_eq!(
         sandbox
@@ -1029,4 +1035,141 @@ async fn rate_limits_pace_and_429s_are_retried_after_the_window() {
     assert_eq!(statuses, [429, 200]);
     assert_eq!(other.manual.sleeps(), [Duration::from_secs(60)]);
     let _ = RetryPolicy::default();
+}
+
+fn api_status(error: &Error) -> (u16, Option<&str>) {
+    match error {
+        Error::Api { status, code, .. } => (status.as_u16(), code.as_deref()),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_role_is_created_updated_assigned_and_deleted() {
+    let Env {
+        lm,
+        client,
+        sandbox: _sandbox,
+        ..
+    } = env(10).await;
+    let roles = client.roles();
+    let created = roles
+        .create(
+            NewRole::new("service-desk")
+                .description("First-line support")
+                .two_fa_required(true)
+                .privilege("dashboard_group", "*", "read")
+                .privilege("host_group", "*", "ack"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.name.as_deref(), Some("service-desk"));
+    assert_eq!(created.privileges.len(), 2);
+    let found = roles.find_by_name("service-desk").await.unwrap().unwrap();
+    assert_eq!(found.id, created.id);
+    let duplicate = roles
+        .create(NewRole::new("Service-Desk").privilege("help", "*", "read"))
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&duplicate), (409, Some("1409")));
+
+    let updated = roles
+        .update(created.id)
+        .description("Service desk, tier 1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.description.as_deref(), Some("Service desk, tier 1"));
+    assert_eq!(updated.privileges.len(), 2, "PATCH keeps the privileges");
+    assert_eq!(updated.two_fa_required, Some(true));
+    let narrowed = roles
+        .update(created.id)
+        .privilege("dashboard_group", "*", "read")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(narrowed.privileges.len(), 1);
+
+    // Assigned to a user, the role shows on them and can not be deleted.
+    let user = client
+        .users()
+        .update(AdminId(3))
+        .role_ids([created.id])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.roles[0].name.as_deref(), Some("service-desk"));
+    let in_use = roles.delete(created.id).await.unwrap_err();
+    assert_eq!(api_status(&in_use), (400, Some("1400")));
+    assert!(roles.get(created.id).await.is_ok(), "nothing was deleted");
+    client
+        .users()
+        .update(AdminId(3))
+        .role_ids([RoleId(2)])
+        .send()
+        .await
+        .unwrap();
+    roles.delete(created.id).await.unwrap();
+    let gone = roles.get(created.id).await.unwrap_err();
+    assert_eq!(api_status(&gone), (404, Some("1404")));
+    assert_eq!(
+        lm.user(3).unwrap()["roles"][0]["name"],
+        "readonly",
+        "the user kept the role they were given back"
+    );
+}
+
+#[tokio::test]
+async fn a_deactivated_token_is_listed_inactive_and_refused() {
+    let Env {
+        client,
+        sandbox,
+        clock,
+        ..
+    } = env(5).await;
+    let tokens = client.api_tokens(AdminId(2));
+    let token = tokens
+        .create(TokenKind::Lmv1, Some("automation"))
+        .await
+        .unwrap();
+    let key = token
+        .access_key
+        .as_ref()
+        .unwrap()
+        .secret()
+        .expose_secret()
+        .to_owned();
+    let as_token = Client::builder()
+        .base_url(sandbox.url("/santaba/rest"))
+        .lmv1(token.access_id.clone().unwrap(), SecretString::from(key))
+        .clock(Arc::new(clock.clone()))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    as_token.roles().list().send().await.unwrap();
+
+    let deactivated = tokens
+        .set_status(token.id, TokenStatus::Inactive)
+        .await
+        .unwrap();
+    assert_eq!(
+        deactivated.status.and_then(TokenStatus::from_code),
+        Some(TokenStatus::Inactive)
+    );
+    assert_eq!(deactivated.note.as_deref(), Some("automation"));
+    let listed = tokens.list().send().await.unwrap();
+    let listed = listed.items.iter().find(|t| t.id == token.id).unwrap();
+    assert_eq!(
+        listed.status.and_then(TokenStatus::from_code),
+        Some(TokenStatus::Inactive),
+        "listed inactive"
+    );
+    let refused = as_token.roles().list().send().await.unwrap_err();
+    assert_eq!(api_status(&refused), (401, Some("1401")));
+
+    tokens
+        .set_status(token.id, TokenStatus::Active)
+        .await
+        .unwrap();
+    as_token.roles().list().send().await.unwrap();
 }

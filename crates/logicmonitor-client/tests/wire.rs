@@ -11,8 +11,8 @@ use core_http::clock::ManualClock;
 use futures_util::StreamExt;
 use httpmock::prelude::*;
 use logicmonitor_client::{
-    AdminGroupId, AdminId, AdminStatus, Clause, Client, Error, Filter, NewUser, RoleId, Sort,
-    ViewPermission,
+    AdminGroupId, AdminId, AdminStatus, ApiTokenId, Clause, Client, Error, Filter, NewRole,
+    NewUser, RoleId, Sort, TokenStatus, ViewPermission,
 };
 use secrecy::SecretString;
 
@@ -608,4 +608,245 @@ async fn bad_input_sends_nothing() {
     let first = users.list().size(5000).stream().next().await.unwrap();
     assert_eq!(field(first.unwrap_err()), "size");
     assert_eq!(any.calls_async().await, 0, "nothing may reach the server");
+}
+
+/// The role of the seed thread's user model, as a request: what `NewRole` must send.
+fn seed_role_request() -> NewRole {
+    NewRole::new("administrator")
+        .description("Administrator can do everything, including security-sensitive actions")
+        .custom_help_label("Internal Support Resources")
+        .custom_help_url("")
+        .require_eula(true)
+        .two_fa_required(true)
+        .privilege("dashboard group", "123", "write")
+}
+
+#[tokio::test]
+async fn role_create_and_replace_send_the_seed_role_and_decode_it() {
+    let server = MockServer::start_async().await;
+    let expected = serde_json::json!({
+        "name": "administrator",
+        "description": "Administrator can do everything, including security-sensitive actions",
+        "customHelpLabel": "Internal Support Resources",
+        "customHelpURL": "",
+        "requireEULA": true,
+        "twoFARequired": true,
+        "privileges": [{"objectType": "dashboard group", "objectId": "123", "operation": "write"}],
+    });
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/santaba/rest/setting/roles")
+                .header("content-type", "application/json")
+                .json_body(expected.clone());
+            then.status(200).body(fixture("role_from_seed.json"));
+        })
+        .await;
+    let replace = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/santaba/rest/setting/roles/5")
+                .json_body(expected.clone());
+            then.status(200).body(fixture("role_from_seed.json"));
+        })
+        .await;
+    let client = client(&server);
+    let role = client.roles().create(seed_role_request()).await.unwrap();
+    create.assert_async().await;
+    assert_eq!(role.name.as_deref(), Some("administrator"));
+    assert_eq!(role.privileges[0].object_type, "dashboard group");
+    assert_eq!(role.privileges[0].object_name.as_deref(), Some("string"));
+    assert_eq!(role.two_fa_required, Some(true));
+    client
+        .roles()
+        .replace(RoleId(5), seed_role_request())
+        .await
+        .unwrap();
+    replace.assert_async().await;
+}
+
+#[tokio::test]
+async fn role_update_sends_only_what_changed_and_delete_sends_no_body() {
+    let server = MockServer::start_async().await;
+    let patch = server
+        .mock_async(|when, then| {
+            when.method("PATCH")
+                .path("/santaba/rest/setting/roles/5")
+                .body(r#"{"description":"Administrator can do everything, including security-sensitive actions"}"#);
+            then.status(200).body(fixture("role_from_seed.json"));
+        })
+        .await;
+    let privileges = server
+        .mock_async(|when, then| {
+            when.method("PATCH")
+                .path("/santaba/rest/setting/roles/6")
+                .json_body(serde_json::json!({
+                    "privileges": [
+                        {"objectType": "dashboard_group", "objectId": "*", "operation": "read"},
+                        {"objectType": "host_group", "objectId": "*", "operation": "read"},
+                    ],
+                }));
+            then.status(200).body(fixture("role_from_seed.json"));
+        })
+        .await;
+    let delete = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path("/santaba/rest/setting/roles/5")
+                .body("");
+            then.status(200).body("{}");
+        })
+        .await;
+    let client = client(&server);
+    client
+        .roles()
+        .update(RoleId(5))
+        .description("Administrator can do everything, including security-sensitive actions")
+        .send()
+        .await
+        .unwrap();
+    patch.assert_async().await;
+    client
+        .roles()
+        .update(RoleId(6))
+        .privilege("dashboard_group", "*", "read")
+        .privilege("host_group", "*", "read")
+        .send()
+        .await
+        .unwrap();
+    privileges.assert_async().await;
+    client.roles().delete(RoleId(5)).await.unwrap();
+    delete.assert_async().await;
+}
+
+#[tokio::test]
+async fn token_status_updates_patch_the_status_code() {
+    let server = MockServer::start_async().await;
+    let enable = server
+        .mock_async(|when, then| {
+            when.method("PATCH")
+                .path("/santaba/rest/setting/admins/42/apitokens/5")
+                .body(r#"{"status":2}"#);
+            then.status(200).body(fixture("api_token_from_seed.json"));
+        })
+        .await;
+    let disable = server
+        .mock_async(|when, then| {
+            when.method("PATCH")
+                .path("/santaba/rest/setting/admins/42/apitokens/6")
+                .body(r#"{"status":1}"#);
+            then.status(200)
+                .body(r#"{"id":6,"adminId":42,"note":"automation","status":1}"#);
+        })
+        .await;
+    let tokens = client(&server);
+    let tokens = tokens.api_tokens(AdminId(42));
+    let enabled = tokens
+        .set_status(ApiTokenId(5), TokenStatus::Active)
+        .await
+        .unwrap();
+    enable.assert_async().await;
+    assert_eq!(enabled.note.as_deref(), Some("John Doe's API Token"));
+    assert_eq!(
+        enabled.status.and_then(TokenStatus::from_code),
+        Some(TokenStatus::Active)
+    );
+    let disabled = tokens
+        .set_status(ApiTokenId(6), TokenStatus::Inactive)
+        .await
+        .unwrap();
+    disable.assert_async().await;
+    assert_eq!(
+        disabled.status.and_then(TokenStatus::from_code),
+        Some(TokenStatus::Inactive)
+    );
+}
+
+#[tokio::test]
+async fn bad_role_and_token_input_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body("{}");
+        })
+        .await;
+    let client = client(&server);
+    let roles = client.roles();
+    let field = |error: Error| match error {
+        Error::InvalidInput { field, .. } => field,
+        other => panic!("expected invalid input, got {other:?}"),
+    };
+    let read = |role: NewRole| role.privilege("dashboard_group", "*", "read");
+    for (role, expected) in [
+        (read(NewRole::new(" ")), "name"),
+        (NewRole::new("desk"), "privileges"),
+        (
+            NewRole::new("desk").privilege("", "*", "read"),
+            "privileges[0].objectType",
+        ),
+        (
+            read(NewRole::new("desk")).privilege("host_group", "*", " "),
+            "privileges[1].operation",
+        ),
+    ] {
+        assert_eq!(
+            field(roles.create(role.clone()).await.unwrap_err()),
+            expected
+        );
+        assert_eq!(
+            field(roles.replace(RoleId(5), role).await.unwrap_err()),
+            expected
+        );
+    }
+    assert_eq!(
+        field(
+            roles
+                .replace(RoleId(0), read(NewRole::new("desk")))
+                .await
+                .unwrap_err()
+        ),
+        "id"
+    );
+    assert_eq!(
+        field(roles.update(RoleId(5)).send().await.unwrap_err()),
+        "update"
+    );
+    assert_eq!(
+        field(roles.update(RoleId(5)).name("").send().await.unwrap_err()),
+        "name"
+    );
+    assert_eq!(
+        field(
+            roles
+                .update(RoleId(5))
+                .privilege("x", "*", "")
+                .send()
+                .await
+                .unwrap_err()
+        ),
+        "privileges[0].operation"
+    );
+    assert_eq!(field(roles.delete(RoleId(-1)).await.unwrap_err()), "id");
+    let tokens = client.api_tokens(AdminId(42));
+    assert_eq!(
+        field(
+            tokens
+                .set_status(ApiTokenId(0), TokenStatus::Inactive)
+                .await
+                .unwrap_err()
+        ),
+        "apitokenId"
+    );
+    assert_eq!(
+        field(
+            client
+                .api_tokens(AdminId(0))
+                .set_status(ApiTokenId(5), TokenStatus::Inactive)
+                .await
+                .unwrap_err()
+        ),
+        "adminId"
+    );
+    any.assert_calls_async(0).await;
 }

@@ -94,8 +94,9 @@ async fn logicmonitor_405_lists_the_allowed_methods() {
     for (method, path, allow) in [
         ("TRACE", "/setting/admins", "GET, POST"),
         ("POST", "/setting/admins/1", "GET, PUT, PATCH, DELETE"),
-        ("DELETE", "/setting/roles", "GET"),
-        ("GET", "/setting/admins/1/apitokens/1", "DELETE"),
+        ("DELETE", "/setting/roles", "GET, POST"),
+        ("GET", "/setting/admins/1/apitokens/1", "PUT, PATCH, DELETE"),
+        ("POST", "/setting/roles/1", "GET, PUT, PATCH, DELETE"),
         ("PUT", "/setting/admin/groups", "GET, POST"),
     ] {
         let target = format!("/santaba/rest{path}");

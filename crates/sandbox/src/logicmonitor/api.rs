@@ -18,8 +18,8 @@ use sha2::Sha256;
 
 use super::filter::{Field, Filter};
 use super::store::{
-    Group, NO_PERSON, Profile, STATUS_ACTIVE, STATUS_SUSPENDED, Store, Token, User, UserView,
-    epoch_secs,
+    Activity, Group, NO_PERSON, Profile, Role, STATUS_ACTIVE, STATUS_SUSPENDED, Store, Token, User,
+    UserView, epoch_secs,
 };
 use super::{BASE_PATH, LMV1_MAX_SKEW, LogicMonitorSandbox, MAX_PAGE_SIZE, lock, read, write};
 
@@ -197,10 +197,10 @@ impl Route {
     /// The methods the route answers, for the `Allow` header of a 405.
     fn allowed(&self) -> &'static str {
         match self {
-            Self::Admins | Self::Tokens(_) | Self::Groups => "GET, POST",
-            Self::Admin(_) | Self::Group(_) => "GET, PUT, PATCH, DELETE",
-            Self::AllTokens | Self::Roles | Self::Role(_) => "GET",
-            Self::Token(..) => "DELETE",
+            Self::Admins | Self::Tokens(_) | Self::Groups | Self::Roles => "GET, POST",
+            Self::Admin(_) | Self::Group(_) | Self::Role(_) => "GET, PUT, PATCH, DELETE",
+            Self::AllTokens => "GET",
+            Self::Token(..) => "PUT, PATCH, DELETE",
         }
     }
 }
@@ -313,6 +313,8 @@ fn dispatch(
         (Route::AllTokens, "GET") => list_tokens(lm, None, query),
         (Route::Tokens(id), "GET") => list_tokens(lm, Some(id), query),
         (Route::Tokens(id), "POST") => create_token(lm, id, query, body, now),
+        (Route::Token(id, token), "PUT") => write_token(lm, id, token, true, body),
+        (Route::Token(id, token), "PATCH") => write_token(lm, id, token, false, body),
         (Route::Token(id, token), "DELETE") => delete_token(lm, id, token),
         (Route::Groups, "GET") => list_groups(lm, query),
         (Route::Groups, "POST") => write_group(lm, None, true, body, now),
@@ -321,7 +323,11 @@ fn dispatch(
         (Route::Group(id), "PATCH") => write_group(lm, Some(id), false, body, now),
         (Route::Group(id), "DELETE") => delete_group(lm, id),
         (Route::Roles, "GET") => list_roles(lm, query),
+        (Route::Roles, "POST") => write_role(lm, None, true, body),
         (Route::Role(id), "GET") => get_role(lm, id, query),
+        (Route::Role(id), "PUT") => write_role(lm, Some(id), true, body),
+        (Route::Role(id), "PATCH") => write_role(lm, Some(id), false, body),
+        (Route::Role(id), "DELETE") => delete_role(lm, id),
         (route, _) => {
             let mut reply = error(405, format!("{method} is not supported here")).into_reply();
             reply
@@ -354,9 +360,10 @@ fn authenticate(
     let store = read(&lm.inner.store);
     let usable = |token: &Token| {
         token.status == 2
-            && store
-                .user_index(token.admin_id)
-                .is_some_and(|i| store.users[i].status == STATUS_ACTIVE)
+            && store.user_index(token.admin_id).is_some_and(|i| {
+                !store.choices.reject_suspended_owner_tokens
+                    || store.users[i].status == STATUS_ACTIVE
+            })
     };
     if let Some(bearer) = value.strip_prefix("Bearer ") {
         let found = store.tokens.iter().any(|t| {
@@ -481,12 +488,17 @@ fn fields(query: &Query) -> Option<Vec<String>> {
     })
 }
 
-fn project(mut map: Map<String, Value>, fields: Option<&Vec<String>>) -> Value {
+/// Keeps only `fields` (when given) and the `required` ones, which LogicMonitor's SDK
+/// needs in every object it decodes.
+fn project(mut map: Map<String, Value>, fields: Option<&Vec<String>>, required: &[&str]) -> Value {
     if let Some(fields) = fields {
-        map.retain(|key, _| fields.iter().any(|f| f == key));
+        map.retain(|key, _| required.contains(&key.as_str()) || fields.iter().any(|f| f == key));
     }
     Value::Object(map)
 }
+
+/// The fields every projected role keeps (`shared/vendors/logicmonitor.md` §7).
+const REQUIRED_ROLE_FIELDS: &[&str] = &["name", "privileges"];
 
 /// The v3 list envelope.
 #[derive(Serialize)]
@@ -546,8 +558,13 @@ fn compare_fields(a: &Field<'_>, b: &Field<'_>) -> Ordering {
     }
 }
 
-/// Filters, sorts and pages small collections rendered as JSON.
-fn list_json(items: Vec<Map<String, Value>>, list: &ListQuery) -> Envelope<Value> {
+/// Filters, sorts and pages small collections rendered as JSON, keeping the `required`
+/// fields in every projected item.
+fn list_json(
+    items: Vec<Map<String, Value>>,
+    list: &ListQuery,
+    required: &[&str],
+) -> Envelope<Value> {
     let mut items: Vec<Value> = items
         .into_iter()
         .map(Value::Object)
@@ -569,7 +586,7 @@ fn list_json(items: Vec<Map<String, Value>>, list: &ListQuery) -> Envelope<Value
         .skip(list.offset)
         .take(list.size)
         .map(|item| match item {
-            Value::Object(map) => project(map, list.fields.as_ref()),
+            Value::Object(map) => project(map, list.fields.as_ref(), required),
             other => other,
         })
         .collect();
@@ -590,14 +607,99 @@ fn body_object(body: &[u8]) -> Result<Map<String, Value>, Fail> {
 // ---------------------------------------------------------------------------------------
 // Users
 
+/// The parameters of `GET /setting/admins` that narrow the listing besides `filter`.
+struct Narrowing {
+    /// `filterGroupString`, lower-cased: a loose (case-insensitive substring) match
+    /// against first name, last name, username, role names, group names and status.
+    text: Option<String>,
+    /// `type=bearer`: only users who own a bearer token.
+    bearer_owners: Option<std::collections::HashSet<i32>>,
+}
+
+impl Narrowing {
+    /// `None` when nothing narrows; a 400 naming the parameter when its meaning is unknown.
+    fn parse(store: &Store, query: &Query) -> Result<Option<Self>, Fail> {
+        refuse_unknown_permission(query)?;
+        let text = query
+            .get("filterGroupString")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase);
+        let bearer_owners = match query.get("type").map(str::trim) {
+            None | Some("") => None,
+            Some(kind) if kind.eq_ignore_ascii_case("bearer") => Some(
+                store
+                    .tokens
+                    .iter()
+                    .filter(|t| t.bearer)
+                    .map(|t| t.admin_id)
+                    .collect(),
+            ),
+            Some(kind) => {
+                return Err(error(
+                    400,
+                    format!("type: only `bearer` is a known value, got {kind:?}"),
+                ));
+            }
+        };
+        Ok((text.is_some() || bearer_owners.is_some()).then_some(Self {
+            text,
+            bearer_owners,
+        }))
+    }
+
+    fn matches(&self, store: &Store, user: &User, cache: &mut Option<Profile>) -> bool {
+        if let Some(owners) = &self.bearer_owners
+            && !owners.contains(&user.id)
+        {
+            return false;
+        }
+        let Some(text) = &self.text else {
+            return true;
+        };
+        let has = |candidate: &str| candidate.to_lowercase().contains(text.as_str());
+        let profile = cache.get_or_insert_with(|| store.profile(user));
+        has(&profile.first_name)
+            || has(&profile.last_name)
+            || has(&profile.username)
+            || has(super::store::status_name(user.status))
+            || user
+                .roles
+                .iter()
+                .filter_map(|id| store.role(*id))
+                .any(|role| has(&role.name))
+            || user
+                .groups
+                .iter()
+                .filter_map(|id| store.group_index(*id))
+                .any(|index| has(&store.groups[index].name))
+    }
+}
+
+/// `permission` (documented with the example `traces`) selects users or tokens by a
+/// permission whose meaning no source describes: rather than ignore it and return
+/// everything, the sandbox refuses it.
+fn refuse_unknown_permission(query: &Query) -> Result<(), Fail> {
+    match query.get("permission").map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(permission) => Err(error(
+            400,
+            format!(
+                "permission: the sandbox does not know which records permission={permission:?} selects"
+            ),
+        )),
+    }
+}
+
 fn list_users(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
     let list = list_query(query)?;
     let store = read(&lm.inner.store);
+    let narrowing = Narrowing::parse(&store, query)?;
     let by_id = list.sort.as_ref().is_none_or(|(field, _)| field == "id");
     let descending = list.sort.as_ref().is_some_and(|(_, d)| *d);
     let render = |user| store.user_view(user, list.fields.as_deref());
     // Fast path: no filter and id order page straight from the id-ordered records.
-    if list.filter.is_none() && by_id {
+    if list.filter.is_none() && narrowing.is_none() && by_id {
         let total = store.users.len();
         let items: Vec<UserView<'_>> = if descending {
             store
@@ -619,19 +721,20 @@ fn list_users(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
         };
         return Ok(ok(&envelope(total, items)));
     }
-    let mut matched: Vec<usize> = match &list.filter {
-        None => (0..store.users.len()).collect(),
-        Some(filter) => store
-            .users
-            .iter()
-            .enumerate()
-            .filter(|(_, user)| {
-                let mut cache = None;
+    let mut matched: Vec<usize> = store
+        .users
+        .iter()
+        .enumerate()
+        .filter(|(_, user)| {
+            let mut cache = None;
+            list.filter.as_ref().is_none_or(|filter| {
                 filter.matches(&mut |name| store.user_field(user, &mut cache, name))
-            })
-            .map(|(index, _)| index)
-            .collect(),
-    };
+            }) && narrowing
+                .as_ref()
+                .is_none_or(|n| n.matches(&store, user, &mut cache))
+        })
+        .map(|(index, _)| index)
+        .collect();
     if descending && by_id {
         matched.reverse();
     } else if !by_id && let Some((field, descending)) = &list.sort {
@@ -770,6 +873,7 @@ fn write_user(
                 roles: Arc::from([]),
                 groups: Arc::from([]),
                 last_login: 0,
+                activity: Activity::default(),
                 profile: None,
                 person: NO_PERSON,
             },
@@ -949,6 +1053,7 @@ fn list_tokens(lm: &LogicMonitorSandbox, admin: Option<i32>, query: &Query) -> R
     {
         return Err(error(404, format!("No user with id {id}")));
     }
+    refuse_unknown_permission(query)?;
     let kind = query.get("type").map(str::to_ascii_lowercase);
     let items = store
         .tokens
@@ -957,7 +1062,7 @@ fn list_tokens(lm: &LogicMonitorSandbox, admin: Option<i32>, query: &Query) -> R
         .filter(|t| kind.as_deref().is_none_or(|k| (k == "bearer") == t.bearer))
         .map(|t| store.token_json(t, false))
         .collect();
-    Ok(ok(&list_json(items, &list)))
+    Ok(ok(&list_json(items, &list, &[])))
 }
 
 fn create_token(
@@ -976,11 +1081,7 @@ fn create_token(
         .get("type")
         .is_some_and(|t| t.eq_ignore_ascii_case("bearer"));
     let note = text(&body, "note")?.unwrap_or_default();
-    let status = match body.get("status").and_then(Value::as_i64) {
-        None | Some(2) => 2,
-        Some(1) => 1,
-        Some(other) => return Err(error(400, format!("Invalid token status {other}"))),
-    };
+    let status = token_status(&body)?.unwrap_or(2);
     let id = store.next_token_id;
     store.next_token_id += 1;
     let mut rng = fastrand::Rng::with_seed(
@@ -1011,6 +1112,57 @@ fn create_token(
     Ok(ok(&rendered))
 }
 
+/// A token's status from a request: 2 enabled, 1 disabled.
+fn token_status(body: &Map<String, Value>) -> Result<Option<i32>, Fail> {
+    match body.get("status") {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => match value.as_i64() {
+            Some(2) => Ok(Some(2)),
+            Some(1) => Ok(Some(1)),
+            _ => Err(error(
+                400,
+                format!("Invalid token status {value}: 2 is enabled, 1 disabled"),
+            )),
+        },
+    }
+}
+
+/// Replaces (`full`: an omitted `note` becomes empty and an omitted `status` enabled) or
+/// patches a token's note and status; every other field is read-only.
+fn write_token(
+    lm: &LogicMonitorSandbox,
+    admin: i32,
+    token: i32,
+    full: bool,
+    body: &[u8],
+) -> Result<Reply, Fail> {
+    let body = body_object(body)?;
+    let note = text(&body, "note")?;
+    let status = token_status(&body)?;
+    let mut store = write(&lm.inner.store);
+    if store.user_index(admin).is_none() {
+        return Err(error(404, format!("No user with id {admin}")));
+    }
+    let index = store
+        .tokens
+        .iter()
+        .position(|t| t.admin_id == admin && t.id == token)
+        .ok_or_else(|| error(404, format!("No API token {token} for user {admin}")))?;
+    let entry = &mut store.tokens[index];
+    match note {
+        Some(note) => entry.note = note,
+        None if full => entry.note = String::new(),
+        None => {}
+    }
+    match status {
+        Some(status) => entry.status = status,
+        None if full => entry.status = 2,
+        None => {}
+    }
+    let rendered = Value::Object(store.token_json(&store.tokens[index], false));
+    Ok(ok(&rendered))
+}
+
 fn delete_token(lm: &LogicMonitorSandbox, admin: i32, token: i32) -> Result<Reply, Fail> {
     let mut store = write(&lm.inner.store);
     let before = store.tokens.len();
@@ -1030,7 +1182,7 @@ fn list_groups(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
     let list = list_query(query)?;
     let store = read(&lm.inner.store);
     let items = store.groups.iter().map(Store::group_json).collect();
-    Ok(ok(&list_json(items, &list)))
+    Ok(ok(&list_json(items, &list, &[])))
 }
 
 fn get_group(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, Fail> {
@@ -1041,6 +1193,7 @@ fn get_group(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, 
     Ok(ok(&project(
         Store::group_json(&store.groups[index]),
         fields(query).as_ref(),
+        &[],
     )))
 }
 
@@ -1145,7 +1298,7 @@ fn list_roles(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
         .filter(|r| !(exclude_admin && r.name == "administrator"))
         .filter_map(|r| role_json(&store, r.id, &counts))
         .collect();
-    Ok(ok(&list_json(items, &list)))
+    Ok(ok(&list_json(items, &list, REQUIRED_ROLE_FIELDS)))
 }
 
 fn get_role(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, Fail> {
@@ -1153,7 +1306,211 @@ fn get_role(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, F
     let counts = store.role_user_counts();
     let map = role_json(&store, id, &counts)
         .ok_or_else(|| error(404, format!("No role with id {id}")))?;
-    Ok(ok(&project(map, fields(query).as_ref())))
+    Ok(ok(&project(
+        map,
+        fields(query).as_ref(),
+        REQUIRED_ROLE_FIELDS,
+    )))
+}
+
+/// The role properties a request may set, with the value a `PUT` or a create gives
+/// those it leaves out.
+const ROLE_TEXT: [(&str, &str); 3] = [
+    ("description", ""),
+    ("customHelpLabel", ""),
+    ("customHelpURL", ""),
+];
+const ROLE_FLAGS: [(&str, bool); 2] = [("twoFARequired", false), ("requireEULA", false)];
+
+/// One privilege of a request, checked: `objectType`, `objectId` and `operation` are
+/// required strings (the SDK's `Privilege`); `objectName` defaults to the `objectId`.
+fn privilege(value: &Value, index: usize) -> Result<Value, Fail> {
+    let Value::Object(body) = value else {
+        return Err(error(400, format!("privileges[{index}] must be an object")));
+    };
+    let field = |name: &str| -> Result<String, Fail> {
+        match body.get(name) {
+            Some(Value::String(text)) if !text.trim().is_empty() || name == "objectId" => {
+                Ok(text.clone())
+            }
+            Some(Value::String(_)) => Err(error(
+                400,
+                format!("privileges[{index}].{name} must not be empty"),
+            )),
+            None | Some(Value::Null) => Err(error(
+                400,
+                format!("privileges[{index}].{name} is required"),
+            )),
+            Some(_) => Err(error(
+                400,
+                format!("privileges[{index}].{name} must be a string"),
+            )),
+        }
+    };
+    let object_type = field("objectType")?;
+    let object_id = field("objectId")?;
+    let operation = field("operation")?;
+    let object_name = match body.get("objectName") {
+        Some(Value::String(name)) if !name.is_empty() => name.clone(),
+        _ => object_id.clone(),
+    };
+    Ok(json!({
+        "objectType": object_type, "objectId": object_id, "objectName": object_name,
+        "operation": operation, "subOperation": "",
+    }))
+}
+
+/// Sets the role properties `body` carries on `json` (`full`: `privileges` is required).
+fn apply_role_body(
+    json: &mut Map<String, Value>,
+    body: &Map<String, Value>,
+    full: bool,
+) -> Result<(), Fail> {
+    match body.get("privileges") {
+        None if full => return Err(error(400, "privileges is required")),
+        None => {}
+        Some(Value::Array(items)) => {
+            if items.is_empty() {
+                return Err(error(400, "privileges must hold at least one privilege"));
+            }
+            let privileges = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| privilege(item, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            json.insert("privileges".into(), Value::Array(privileges));
+        }
+        Some(_) => return Err(error(400, "privileges must be an array")),
+    }
+    for (name, _) in ROLE_TEXT {
+        if let Some(value) = text(body, name)? {
+            json.insert(name.into(), value.into());
+        }
+    }
+    // The C# client spells it `customHelpUrl`.
+    if let Some(url) = text(body, "customHelpUrl")? {
+        json.insert("customHelpURL".into(), url.into());
+    }
+    for (name, _) in ROLE_FLAGS {
+        if let Some(value) = flag(body, name)? {
+            json.insert(name.into(), value.into());
+        }
+    }
+    match body.get("roleGroupId") {
+        None | Some(Value::Null) => {}
+        // LogicMonitor's PowerShell module sends it as a string.
+        Some(value) => {
+            let group = value
+                .as_i64()
+                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+                .and_then(|g| i32::try_from(g).ok())
+                .filter(|g| *g >= 0)
+                .ok_or_else(|| error(400, "roleGroupId must be a non-negative integer"))?;
+            json.insert("roleGroupId".into(), group.into());
+        }
+    }
+    Ok(())
+}
+
+/// Creates (`id` none), replaces (`full`) or patches a role.
+fn write_role(
+    lm: &LogicMonitorSandbox,
+    id: Option<i32>,
+    full: bool,
+    body: &[u8],
+) -> Result<Reply, Fail> {
+    let body = body_object(body)?;
+    let mut store = write(&lm.inner.store);
+    let index = match id {
+        Some(id) => Some(
+            store
+                .roles
+                .iter()
+                .position(|r| r.id == id)
+                .ok_or_else(|| error(404, format!("No role with id {id}")))?,
+        ),
+        None => None,
+    };
+    let mut json = match index {
+        Some(index) if !full => match &store.roles[index].json {
+            Value::Object(map) => map.clone(),
+            _ => Map::new(),
+        },
+        _ => {
+            let mut map = Map::new();
+            for (name, default) in ROLE_TEXT {
+                map.insert(name.into(), default.into());
+            }
+            for (name, default) in ROLE_FLAGS {
+                map.insert(name.into(), default.into());
+            }
+            map.insert("roleGroupId".into(), 1.into());
+            map
+        }
+    };
+    let role_id = index.map_or(store.next_role_id, |i| store.roles[i].id);
+    let name = match text(&body, "name")? {
+        Some(name) if name.trim().is_empty() => return Err(error(400, "name must not be empty")),
+        Some(name) => name,
+        None if full => return Err(error(400, "name is required")),
+        None => store.roles[index.unwrap_or_default()].name.clone(),
+    };
+    apply_role_body(&mut json, &body, full)?;
+    if store
+        .roles
+        .iter()
+        .any(|r| r.id != role_id && r.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(error(409, format!("A role named {name} already exists")));
+    }
+    json.insert("id".into(), role_id.into());
+    json.insert("name".into(), name.clone().into());
+    for (name, value) in [
+        ("acctRequireTwoFA", Value::Bool(false)),
+        ("enableRemoteSessionInCompanyLevel", Value::Bool(true)),
+        ("userPermission", Value::from("write")),
+        ("isSamlRole", Value::Bool(false)),
+    ] {
+        json.entry(name).or_insert(value);
+    }
+    let role = Role {
+        id: role_id,
+        name,
+        built_in: index.is_some_and(|i| store.roles[i].built_in),
+        json: Value::Object(json),
+    };
+    if let Some(index) = index {
+        store.roles[index] = role;
+    } else {
+        store.next_role_id += 1;
+        store.roles.push(role);
+    }
+    let counts = store.role_user_counts();
+    let rendered = role_json(&store, role_id, &counts).unwrap_or_default();
+    Ok(ok(&Value::Object(rendered)))
+}
+
+/// Deletes a role; a role some user holds can not be deleted (400, "the object cannot be
+/// deleted because something depends on it").
+fn delete_role(lm: &LogicMonitorSandbox, id: i32) -> Result<Reply, Fail> {
+    let mut store = write(&lm.inner.store);
+    let index = store
+        .roles
+        .iter()
+        .position(|r| r.id == id)
+        .ok_or_else(|| error(404, format!("No role with id {id}")))?;
+    if store.roles[index].built_in {
+        return Err(error(400, "A built-in role can not be deleted"));
+    }
+    let holders = store.role_user_counts().get(&id).copied().unwrap_or(0);
+    if holders > 0 {
+        return Err(error(
+            400,
+            format!("The role is assigned to {holders} user(s) and can not be deleted"),
+        ));
+    }
+    store.roles.remove(index);
+    Ok(ok(&json!({})))
 }
 
 #[cfg(test)]

@@ -15,48 +15,99 @@
 //! # Ok(()) }
 //! ```
 //!
-//! What it does, following `shared/vendors/logicmonitor.md`:
+//! What it does, following `shared/vendors/logicmonitor.md` (section numbers below):
 //!
 //! - **Data**: seeded users drawn from [`People`](crate::People) (last logins spread
 //!   over the year before `now`, some never logged in, some API-only with
-//!   `lastLoginOn = 0`, some suspended), the four built-in roles (each with
+//!   `lastLoginOn = 0`, some suspended), the four built-in roles (§4.3, each with
 //!   privileges), eight user groups, and user 1, an API-only administrator owning one
 //!   LMv1 token and one bearer token. Records are compact and names are regenerated on
 //!   demand, so [`LogicMonitorSandboxBuilder::users`] may go to 1,000,000.
-//! - **Auth**: LMv1 verified against the raw received body, the percent-decoded path
-//!   after `/santaba/rest` and a ±30 minute window around the sandbox's clock
-//!   ([`LogicMonitorSandbox::now`]); bearer tokens; any API token created through the
-//!   API works too. Failures are 401 with `errorCode` 1401.
-//! - **Versioning**: `X-Version: 3` (or `?v=3`) is required; anything else is 400.
-//! - **Routes**: `/setting/admins` (GET, POST), `/setting/admins/{id}` (GET, PUT,
+//! - **Auth** (§2): LMv1 verified against the raw received body, the percent-decoded
+//!   path after `/santaba/rest` and a ±30 minute window around the sandbox's clock
+//!   ([`LogicMonitorSandbox::now`]); bearer tokens; any enabled API token created
+//!   through the API works too. Failures are 401 with `errorCode` 1401.
+//! - **Versioning** (§1): `X-Version: 3` (or `?v=3`) is required; anything else is 400.
+//! - **Routes** (§4): `/setting/admins` (GET, POST), `/setting/admins/{id}` (GET, PUT,
 //!   PATCH, DELETE), `/setting/admins/apitokens` (GET), `/setting/admins/{id}/apitokens`
-//!   (GET, POST), `/setting/admins/{id}/apitokens/{tokenId}` (DELETE),
+//!   (GET, POST), `/setting/admins/{id}/apitokens/{tokenId}` (PUT, PATCH, DELETE),
 //!   `/setting/admin/groups` (GET, POST), `/setting/admin/groups/{id}` (GET, PUT,
-//!   PATCH, DELETE), `/setting/roles` (GET), `/setting/roles/{id}` (GET).
-//! - **Lists**: `{total, searchId: null, items}`, `size` (default 50, 0..=1000; more
-//!   is 400), `offset`, `fields`, `sort` (`+f`/`-f`), `filter` (see below).
+//!   PATCH, DELETE), `/setting/roles` (GET, POST), `/setting/roles/{id}` (GET, PUT,
+//!   PATCH, DELETE).
+//! - **Lists** (§3.3): `{total, searchId: null, items}`, `size` (default 50, 0..=1000;
+//!   more is 400), `offset`, `fields`, `sort` (`+f`/`-f`), `filter` (see below).
+//!   `fields` keeps the properties the official SDK requires in every object it
+//!   decodes (§7): `username`, `email` and `roles` on a user, `name` and `privileges`
+//!   on a role, whether asked for or not.
+//! - **User listing** (§4.1): `filterGroupString` is a loose match, a case-insensitive
+//!   substring of first name, last name, username, a role name, a group name or the
+//!   status (§3.4); `type=bearer` keeps the users owning a bearer token. Values whose
+//!   meaning no source gives (`permission`, any `type` but `bearer`) are 400 naming the
+//!   parameter, never ignored.
 //! - **Filters**: `: !: > < >: <: ~ !~`, `,` AND, `||` OR (AND binds tighter),
 //!   `"a"|"b"` any-of, quoted or bare values with `\x` meaning a literal `x`, `*` as a
 //!   wildcard in `:` values unless escaped, case-insensitive strings, `a.b` for
 //!   `roles.name` / `roles.id`. A malformed filter is 400.
-//! - **Writes**: create returns 200 with the new object; PUT resets omitted fields;
-//!   PATCH changes only the fields sent; passwords are checked against the UI policy
-//!   and applied on PUT/PATCH only with `changePassword=true`; `validationOnly=true`
-//!   validates without saving; booleans in the query are case-insensitive (`True`).
-//!   Duplicate usernames or group names are 409 (1409), unknown ids 404 (1404), invalid
-//!   bodies 400 (1400). Deleting a group drops its id from every user (unverified on
-//!   real portals). Passwords and access keys are never returned, except a new token's
-//!   key in the response that creates it.
-//! - **Rate limits**: off unless configured ([`LogicMonitorSandboxBuilder::rate_limit`],
-//!   [`LogicMonitorSandbox::set_rate_limit`]); then every response of a limited route
-//!   carries `X-Rate-Limit-Limit/-Remaining/-Window`, counted per method and path
-//!   template in fixed windows of the sandbox's clock, and requests over the limit get
-//!   429 with `errorCode` 1429 (no `Retry-After`, as LogicMonitor documents waiting
-//!   the window).
+//! - **Writes**: create returns 200 with the new object (§3.1); PUT resets omitted
+//!   fields; PATCH changes only the fields sent; passwords are checked against the UI
+//!   policy and applied on PUT/PATCH only with `changePassword=true`;
+//!   `validationOnly=true` validates without saving; booleans in the query are
+//!   case-insensitive (`True`). Duplicate usernames or group names are 409 (1409),
+//!   unknown ids 404 (1404), invalid bodies 400 (1400) naming the field. Passwords and
+//!   access keys are never returned, except a new token's key in the response that
+//!   creates it.
+//! - **Roles** (§4.3, §5.2): create needs `name` and a non-empty `privileges` list, each
+//!   with `objectType`, `objectId` and `operation` (the SDK's required fields);
+//!   `customHelpUrl` is read as `customHelpURL` and a `roleGroupId` string as a number
+//!   (community clients send both). Deleting a role some user holds is 400 (§3.2: "the
+//!   object cannot be deleted because something depends on it").
+//! - **API tokens** (§4.1, §5.3): PUT and PATCH change `note` and `status` (2 enabled,
+//!   1 disabled; anything else is 400); a disabled token no longer authenticates.
+//!   Every user lists its tokens (without keys) in `apiTokens` (§5.1).
+//! - **Rate limits** (§3.5): off unless configured
+//!   ([`LogicMonitorSandboxBuilder::rate_limit`], [`LogicMonitorSandbox::set_rate_limit`]);
+//!   then every response of a limited route carries `X-Rate-Limit-Limit/-Remaining/-Window`,
+//!   counted per method and path template in fixed windows of the sandbox's clock, and
+//!   requests over the limit get 429 with `errorCode` 1429 (no `Retry-After`, as
+//!   LogicMonitor documents waiting the window).
 //!
-//! Choices where the reference is unsure: a non-numeric id is 400; an unsupported
-//! method on a known path is 405 (`errorCode` 1405); `size=0` returns only `total`;
-//! `fields` projects strictly (only the listed properties come back).
+//! # Choices and unverified facts
+//!
+//! Each is either sourced or the sandbox's own choice; the configurable ones name their
+//! builder method and default.
+//!
+//! - `objectName` of a privilege whose `objectId` is `*` is `*`, as LogicMonitor's
+//!   PowerShell module writes it (`New-LMRole.ps1`); a privilege created without one
+//!   gets its `objectId` (choice).
+//! - `lastAccessOn`, `lastActionOn` and `acceptEULAOn` are seeded independently of
+//!   `lastLoginOn` (epoch seconds, §5.1 \[COMM\]); what each means on a real portal is
+//!   undocumented, so their relations are choices: access never before the last login
+//!   (a UI session lasts up to 8 hours), the last action in the last 30 days of access,
+//!   the EULA accepted (and `acceptEULA` true) exactly when the user has logged in, up
+//!   to 400 days before. API-only users and a fraction of the others use the API at
+//!   times unrelated to their logins, so a never-logged-in user may show recent access:
+//!   [`LogicMonitorSandboxBuilder::api_activity`], default 15 %. `lastAction` and
+//!   `lastActionOnLocal` are `""` (their format is undocumented).
+//! - `lastAuthIp`: an address from the RFC 5737 documentation ranges, stable per user,
+//!   for users with any access, else `""`:
+//!   [`LogicMonitorSandboxBuilder::last_auth_ip`], default on.
+//! - `userType` and `tenantId` exist (§5.1) but no source gives their values: left out
+//!   unless set with [`LogicMonitorSandboxBuilder::user_type`] /
+//!   [`LogicMonitorSandboxBuilder::tenant_id`], default none.
+//! - Tokens of a suspended user are refused with 401 (no source says):
+//!   [`LogicMonitorSandboxBuilder::reject_suspended_owner_tokens`], default on.
+//! - `viewPermission` is the same for everyone, all tabs on; `userPermission` is always
+//!   `write`; `trainingEmail` is `""`; `immediateForceLogout` is false (choices).
+//! - A non-numeric id is 400 (§4.1 allows 400 or 404); `size=0` returns only `total`.
+//! - An unsupported method on a known path is 405 with an `Allow` header and
+//!   `errorCode` 1405, following the table's `1000 + status` pattern (§3.2 lists no
+//!   405).
+//! - Duplicate role names are 409 like duplicate usernames and group names (§3.2 \[INF\]);
+//!   the four built-in roles can not be deleted (400); a role `PUT` resets
+//!   `description`, the help label and URL to `""`, `twoFARequired` and `requireEULA`
+//!   to false and `roleGroupId` to 1; a token `PUT` resets `note` to `""` and `status`
+//!   to enabled (choices).
+//! - Deleting a group drops its id from every user (§4.2 \[INF\]).
 
 mod api;
 mod filter;
@@ -69,7 +120,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::any;
 
-use store::{Seed, Store};
+use store::{Choices, Seed, Store};
 
 /// The path prefix of every LogicMonitor route.
 pub const BASE_PATH: &str = "/santaba/rest";
@@ -121,6 +172,8 @@ pub struct LogicMonitorSandboxBuilder {
     never_logged_in: f64,
     api_only: f64,
     suspended: f64,
+    api_activity: f64,
+    choices: Choices,
     access_id: Option<String>,
     access_key: Option<String>,
     bearer: Option<String>,
@@ -136,6 +189,13 @@ impl Default for LogicMonitorSandboxBuilder {
             never_logged_in: crate::DEFAULT_NEVER_LOGGED_IN,
             api_only: 0.03,
             suspended: 0.1,
+            api_activity: 0.15,
+            choices: Choices {
+                user_type: None,
+                tenant_id: None,
+                last_auth_ip: true,
+                reject_suspended_owner_tokens: true,
+            },
             access_id: None,
             access_key: None,
             bearer: None,
@@ -190,6 +250,47 @@ impl LogicMonitorSandboxBuilder {
         self
     }
 
+    /// The fraction of users who are not API-only that also use the API (default 15 %):
+    /// their `lastAccessOn` follows their API use, not their last login, and some of
+    /// them never logged in at all. API-only users always may.
+    #[must_use]
+    pub fn api_activity(mut self, fraction: f64) -> Self {
+        self.api_activity = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The `userType` every user shows (default: none, the field is left out; no source
+    /// gives its values).
+    #[must_use]
+    pub fn user_type(mut self, user_type: Option<String>) -> Self {
+        self.choices.user_type = user_type;
+        self
+    }
+
+    /// The `tenantId` every user shows (default: none, the field is left out; no source
+    /// gives its values).
+    #[must_use]
+    pub fn tenant_id(mut self, tenant_id: Option<i32>) -> Self {
+        self.choices.tenant_id = tenant_id;
+        self
+    }
+
+    /// Whether users who accessed the portal show a `lastAuthIp`, an address from the
+    /// RFC 5737 documentation ranges stable per user (default: yes); otherwise it is `""`.
+    #[must_use]
+    pub fn last_auth_ip(mut self, show: bool) -> Self {
+        self.choices.last_auth_ip = show;
+        self
+    }
+
+    /// Whether the API tokens of a suspended user are refused with 401 (default: yes; no
+    /// source says what a real portal does).
+    #[must_use]
+    pub fn reject_suspended_owner_tokens(mut self, reject: bool) -> Self {
+        self.choices.reject_suspended_owner_tokens = reject;
+        self
+    }
+
     /// The LMv1 access id and key the API user's token has (default: derived from the seed).
     #[must_use]
     pub fn lmv1_credentials(
@@ -241,6 +342,8 @@ impl LogicMonitorSandboxBuilder {
             never_logged_in: self.never_logged_in,
             api_only: self.api_only,
             suspended: self.suspended,
+            api_activity: self.api_activity,
+            choices: self.choices,
             access_id: access_id.clone(),
             access_key: access_key.clone(),
             bearer: bearer.clone(),
@@ -376,7 +479,10 @@ impl LogicMonitorSandbox {
         let Some(index) = store.user_index(id) else {
             return false;
         };
-        store.users[index].last_login = epoch_secs;
+        let user = &mut store.users[index];
+        user.last_login = epoch_secs;
+        // Access is never before the last login.
+        user.activity.last_access = user.activity.last_access.max(epoch_secs);
         true
     }
 

@@ -56,7 +56,22 @@ pub(crate) struct User {
     /// Shared like `roles` for seeded users; replaced on change.
     pub(crate) groups: Arc<[i32]>,
     pub(crate) last_login: i64,
+    pub(crate) activity: Activity,
     pub(crate) profile: Option<Box<Profile>>,
+}
+
+/// A user's activity signals besides `lastLoginOn`, seeded independently of it (epoch
+/// seconds, 0 = never). The relations kept are the module docs' choices: `last_access`
+/// is never before the last login, `last_action` never after `last_access`, and
+/// `eula_accepted` is set exactly when the user has logged in, never after that login.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Activity {
+    /// `lastAccessOn`: the last time the account was used, in the UI or through the API.
+    pub(crate) last_access: i64,
+    /// `lastActionOn`: the last recorded action.
+    pub(crate) last_action: i64,
+    /// `acceptEULAOn`: when the EULA was accepted.
+    pub(crate) eula_accepted: i64,
 }
 
 /// The editable text of a user.
@@ -90,7 +105,10 @@ pub(crate) struct Group {
 #[derive(Debug, Clone)]
 pub(crate) struct Role {
     pub(crate) id: i32,
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
+    /// Whether the role is one of the four every portal ships.
+    pub(crate) built_in: bool,
+    /// The role as the API shows it, without `associatedUserCount`.
     pub(crate) json: Value,
 }
 
@@ -115,10 +133,28 @@ pub(crate) struct Store {
     pub(crate) groups: Vec<Group>,
     pub(crate) next_group_id: i32,
     pub(crate) roles: Vec<Role>,
+    pub(crate) next_role_id: i32,
     pub(crate) tokens: Vec<Token>,
     pub(crate) next_token_id: i32,
+    /// How fields no source gives a value for are rendered.
+    pub(crate) choices: Choices,
     /// Lower-cased username → id, built on first need.
     usernames: Option<HashMap<String, i32>>,
+}
+
+/// The simulator's labelled choices for user fields no source gives a value for (see
+/// the module docs and the builder).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Choices {
+    /// `userType` on every user; `None` leaves the field out.
+    pub(crate) user_type: Option<String>,
+    /// `tenantId` on every user; `None` leaves the field out.
+    pub(crate) tenant_id: Option<i32>,
+    /// Whether users who accessed the portal carry a `lastAuthIp` (from the
+    /// documentation address ranges of RFC 5737); otherwise it is `""`.
+    pub(crate) last_auth_ip: bool,
+    /// Whether API tokens of a suspended user are refused (401).
+    pub(crate) reject_suspended_owner_tokens: bool,
 }
 
 /// How to seed a store.
@@ -131,6 +167,8 @@ pub(crate) struct Seed {
     pub(crate) never_logged_in: f64,
     pub(crate) api_only: f64,
     pub(crate) suspended: f64,
+    pub(crate) api_activity: f64,
+    pub(crate) choices: Choices,
     pub(crate) access_id: String,
     pub(crate) access_key: String,
     pub(crate) bearer: String,
@@ -141,11 +179,63 @@ pub(crate) fn epoch_secs(time: SystemTime) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// Seeds one user's activity signals from their own random stream, so they do not move
+/// the other seeded values. API-only users and a fraction (`api_activity`) of the others
+/// use the API, at times unrelated to their logins; a UI session lasts up to 8 hours
+/// after a login; the last action falls in the last 30 days of access; the EULA was
+/// accepted up to 400 days before the last login.
+fn seed_activity(seed: &Seed, index: usize, apionly: bool, last_login: i64, now: i64) -> Activity {
+    const DAY: i64 = 86_400;
+    let mut rng = fastrand::Rng::with_seed(
+        seed.seed ^ (index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) ^ 0x4C4D_4163,
+    );
+    let uses_api = apionly || rng.f64() < seed.api_activity;
+    let api_access = if uses_api && rng.f64() < 0.9 {
+        now - rng.i64(0..365 * DAY)
+    } else {
+        0
+    };
+    let session_end = if last_login > 0 {
+        (last_login + rng.i64(60..8 * 3_600)).min(now)
+    } else {
+        0
+    };
+    let last_access = session_end.max(api_access);
+    let last_action = if last_access > 0 {
+        let earliest = (last_access - 30 * DAY).max(last_login);
+        rng.i64(earliest.min(last_access)..=last_access)
+    } else {
+        0
+    };
+    let eula_accepted = if last_login > 0 {
+        (last_login - rng.i64(0..400 * DAY)).max(1)
+    } else {
+        0
+    };
+    Activity {
+        last_access,
+        last_action,
+        eula_accepted,
+    }
+}
+
+/// A `lastAuthIp` for a user: an address from the RFC 5737 documentation ranges, stable
+/// per user.
+fn auth_ip(user: &User) -> String {
+    const RANGES: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
+    let id = u64::from(user.id.unsigned_abs()).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let range = RANGES[usize::try_from(id >> 62).unwrap_or(0) % RANGES.len()];
+    format!("{range}.{}", (id >> 32) % 254 + 1)
+}
+
 fn built_in_roles() -> Vec<Role> {
-    let privilege = |object_type: &str, operation: &str| json!({"objectType": object_type, "objectId": "*", "objectName": object_type, "operation": operation, "subOperation": ""});
-    let role = |id: i32, name: &'static str, description: &str, privileges: Vec<Value>| Role {
+    // `objectName` of an `objectId` of `*` is `*`, as LogicMonitor's PowerShell module
+    // (New-LMRole.ps1) writes it.
+    let privilege = |object_type: &str, operation: &str| json!({"objectType": object_type, "objectId": "*", "objectName": "*", "operation": operation, "subOperation": ""});
+    let role = |id: i32, name: &str, description: &str, privileges: Vec<Value>| Role {
         id,
-        name,
+        name: name.to_owned(),
+        built_in: true,
         json: json!({
             "id": id, "name": name, "description": description, "privileges": privileges,
             "customHelpLabel": "", "customHelpURL": "", "twoFARequired": false,
@@ -232,6 +322,11 @@ impl Store {
             roles: Arc::from([1]),
             groups: Arc::from([]),
             last_login: 0,
+            activity: Activity {
+                last_access: now - 3_600,
+                last_action: now - 3_600,
+                eula_accepted: 0,
+            },
             profile: Some(Box::new(Profile {
                 username: "sandbox.api".to_owned(),
                 note: "Owns the sandbox's API tokens".to_owned(),
@@ -280,6 +375,7 @@ impl Store {
                 roles: Arc::clone(&role_lists[usize::try_from(role - 1).unwrap_or(0)]),
                 groups,
                 last_login,
+                activity: seed_activity(seed, index, apionly, last_login, now),
                 profile: None,
             });
         }
@@ -313,8 +409,10 @@ impl Store {
             next_group_id: group_count + 1,
             groups,
             roles: built_in_roles(),
+            next_role_id: 5,
             tokens,
             next_token_id: 3,
+            choices: seed.choices.clone(),
             usernames: None,
         }
     }
@@ -382,6 +480,9 @@ impl Store {
             "status" => Field::Str(status_name(user.status).into()),
             "apionly" => Field::Bool(user.apionly),
             "lastLoginOn" => Field::Int(user.last_login),
+            "lastAccessOn" => Field::Int(user.activity.last_access),
+            "lastActionOn" => Field::Int(user.activity.last_action),
+            "acceptEULAOn" => Field::Int(user.activity.eula_accepted),
             "adminGroupIds" => Field::List(
                 user.groups
                     .iter()
@@ -393,7 +494,7 @@ impl Store {
                 user.roles
                     .iter()
                     .filter_map(|r| self.role(*r))
-                    .map(|r| Field::Str(r.name.into()))
+                    .map(|r| Field::Str(r.name.as_str().into()))
                     .collect(),
             ),
             "username" => text(|p| &p.username),
@@ -467,7 +568,7 @@ impl Store {
                     u.roles
                         .iter()
                         .filter_map(|r| self.role(*r))
-                        .map(|r| Value::from(r.name))
+                        .map(|r| Value::from(r.name.as_str()))
                         .collect()
                 },
             ),
@@ -535,6 +636,10 @@ pub(crate) struct UserView<'a> {
     fields: Option<&'a [String]>,
 }
 
+/// The fields every projected user keeps: LogicMonitor's SDK refuses an `Admin` without
+/// them (`shared/vendors/logicmonitor.md` §7).
+pub(crate) const REQUIRED_USER_FIELDS: [&str; 3] = ["username", "email", "roles"];
+
 /// The same for every user: the sandbox does not model view permissions.
 static VIEW_PERMISSION: [(&str, bool); 9] = [
     ("Resources", true),
@@ -553,8 +658,10 @@ impl Serialize for UserView<'_> {
         let (store, user) = (self.store, self.user);
         let profile = store.profile(user);
         let wanted = |key: &str| {
-            self.fields
-                .is_none_or(|fields| fields.iter().any(|field| field == key))
+            REQUIRED_USER_FIELDS.contains(&key)
+                || self
+                    .fields
+                    .is_none_or(|fields| fields.iter().any(|field| field == key))
         };
         let mut map = serializer.serialize_map(None)?;
         // Each value is computed only when its key is wanted.
@@ -586,22 +693,41 @@ impl Serialize for UserView<'_> {
                 .collect::<Vec<_>>(),
             "adminGroupIds" => &*user.groups,
             "lastLoginOn" => user.last_login,
-            "lastAccessOn" => user.last_login,
-            "lastActionOn" => user.last_login,
+            "lastAccessOn" => user.activity.last_access,
+            "lastActionOn" => user.activity.last_action,
             "lastAction" => "",
             "lastActionOnLocal" => "",
             "apionly" => user.apionly,
             "twoFAEnabled" => profile.two_fa_enabled,
             "forcePasswordChange" => profile.force_password_change,
-            "acceptEULA" => user.last_login > 0,
-            "acceptEULAOn" => user.last_login,
+            "acceptEULA" => user.activity.eula_accepted > 0,
+            "acceptEULAOn" => user.activity.eula_accepted,
+            "lastAuthIp" => if store.choices.last_auth_ip && user.activity.last_access > 0 {
+                auth_ip(user)
+            } else {
+                String::new()
+            },
+            "apiTokens" => store
+                .tokens
+                .iter()
+                .filter(|token| token.admin_id == user.id)
+                .map(|token| store.token_json(token, false))
+                .collect::<Vec<_>>(),
             "createdBy" => profile.created_by,
             "userPermission" => "write",
-            "userType" => "user",
-            "tenantId" => 0,
             "trainingEmail" => "",
             "immediateForceLogout" => false,
             "viewPermission" => ViewPermission,
+        }
+        if let Some(user_type) = &store.choices.user_type
+            && wanted("userType")
+        {
+            map.serialize_entry("userType", user_type)?;
+        }
+        if let Some(tenant_id) = store.choices.tenant_id
+            && wanted("tenantId")
+        {
+            map.serialize_entry("tenantId", &tenant_id)?;
         }
         map.end()
     }
