@@ -56,10 +56,16 @@
 //!   `SUPER` ([`AllthenticateBuilder::caller_rank`]) may grant `ADMIN` or `SUPER`.
 //! - `/promoteguest` takes an `email_id` (optionally also a `user_id`, see
 //!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a guest.
-//! - `/togglesuspension` flips the suspension; the state shows in `ad_status`
-//!   (`ACTIVE`/`SUSPENDED`) unless [`AllthenticateBuilder::suspension_in_ad_status`] is
-//!   off. Members whose email is not confirmed get 400. The body is
-//!   `{"success": ...}`, or empty with [`AllthenticateBuilder::empty_toggle_response`].
+//! - `/togglesuspension` flips the suspension (the states `ACTIVE`/`SUSPENDED` are
+//!   documented). Members whose email is not confirmed get 400 [a choice]. The body is
+//!   `{"success": ...}` [the sibling endpoints' shape; the vendor's "Returns" is empty],
+//!   or empty with [`AllthenticateBuilder::empty_toggle_response`].
+//! - **Where suspension shows is not documented.** No public field is shown to carry it;
+//!   by default the listing's `ad_status` reads `SUSPENDED`/`ACTIVE` (the vendor
+//!   reference's inference, since its values match the documented states). This is a
+//!   labelled, configurable choice: [`SuspensionReport`] via
+//!   [`AllthenticateBuilder::suspension_report`] can report it in another field, keep
+//!   `ad_status` at `ACTIVE` whatever the state, or not report it at all.
 //! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
 //!   has it) adds known accounts at once and records invites for new addresses;
 //!   `POST /invites` with `email` resends a pending invite.
@@ -91,6 +97,24 @@ pub enum AuthMode {
     Query(String),
 }
 
+/// What the listing reports about a member's suspension. The vendor documents the states
+/// of `/togglesuspension` but no field carrying them, so every mode is a labelled choice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SuspensionReport {
+    /// `ad_status` is `SUSPENDED` for a suspended member, else `ACTIVE` (the default: the
+    /// vendor reference's inference).
+    #[default]
+    AdStatus,
+    /// The named field carries `SUSPENDED`/`ACTIVE`; `ad_status` stays `ACTIVE`.
+    Field(String),
+    /// `ad_status` is `ACTIVE` whatever the state: the suspension is kept but invisible,
+    /// while the field looks as if it reported it.
+    AdStatusAlwaysActive,
+    /// Not reported at all: the records carry no `ad_status` and no other suspension field.
+    NotReported,
+}
+
 /// Fixed settings of one simulator.
 #[derive(Debug)]
 struct Config {
@@ -98,7 +122,7 @@ struct Config {
     auth_mode: AuthMode,
     caller_rank: String,
     promote_accepts_user_id: bool,
-    suspension_in_ad_status: bool,
+    suspension_report: SuspensionReport,
     empty_toggle_response: bool,
     now: SystemTime,
 }
@@ -123,7 +147,7 @@ pub struct AllthenticateBuilder {
     auth_mode: AuthMode,
     caller_rank: String,
     promote_accepts_user_id: bool,
-    suspension_in_ad_status: bool,
+    suspension_report: SuspensionReport,
     empty_toggle_response: bool,
 }
 
@@ -143,7 +167,7 @@ impl Default for AllthenticateBuilder {
             auth_mode: AuthMode::Any,
             caller_rank: "SUPER".to_owned(),
             promote_accepts_user_id: false,
-            suspension_in_ad_status: true,
+            suspension_report: SuspensionReport::AdStatus,
             empty_toggle_response: false,
         }
     }
@@ -223,11 +247,10 @@ impl AllthenticateBuilder {
         self
     }
 
-    /// Shows suspension in `ad_status` (`ACTIVE`/`SUSPENDED`, default on). Off: the state
-    /// is kept but not visible in listings.
+    /// What the listing reports about suspension (default [`SuspensionReport::AdStatus`]).
     #[must_use]
-    pub fn suspension_in_ad_status(mut self, yes: bool) -> Self {
-        self.suspension_in_ad_status = yes;
+    pub fn suspension_report(mut self, report: SuspensionReport) -> Self {
+        self.suspension_report = report;
         self
     }
 
@@ -257,7 +280,7 @@ impl AllthenticateBuilder {
                 auth_mode: self.auth_mode,
                 caller_rank: self.caller_rank,
                 promote_accepts_user_id: self.promote_accepts_user_id,
-                suspension_in_ad_status: self.suspension_in_ad_status,
+                suspension_report: self.suspension_report,
                 empty_toggle_response: self.empty_toggle_response,
                 now: self.now,
             }),
