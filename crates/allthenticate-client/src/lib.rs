@@ -87,6 +87,7 @@ mod generated;
 pub mod ids;
 mod invites;
 mod params;
+mod suspension;
 pub mod types;
 mod users;
 mod validate;
@@ -102,5 +103,6 @@ pub use generated::{
 };
 pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
+pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
 pub use types::{AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
 pub use users::{DeleteUser, ListUsers, SuspensionChange, Users, WriteSmartCards};
