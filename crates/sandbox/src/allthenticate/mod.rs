@@ -42,33 +42,51 @@
 //!   `user_tag=GUEST` the guests only; with `email=true` the name reads
 //!   `"<first> <last> (<email>)"`.
 //!
-//! # Documented effects
+//! # Effects
 //!
-//! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given)
-//!   removes the member from the organization and from every group, deletes the policies
-//!   assigned only to them and takes them out of shared ones; the account stays (see
-//!   [`Allthenticate::outside_accounts`]). Given the email of a pending invite, it cancels
-//!   the invite.
-//! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list. Smart card
-//!   numbers must be digit strings; unless `allow_duplicates` is true, a list that repeats a
-//!   number or uses one held by another member is refused with 400.
-//! - `/modifyrank` takes the target's `user_id` as `admin_user_id`; only a caller of rank
-//!   `SUPER` ([`AllthenticateBuilder::caller_rank`]) may grant `ADMIN` or `SUPER`.
-//! - `/promoteguest` takes an `email_id` (optionally also a `user_id`, see
-//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a guest.
-//! - `/togglesuspension` flips the suspension (the states `ACTIVE`/`SUSPENDED` are
-//!   documented). Members whose email is not confirmed get 400 [a choice]. The body is
-//!   `{"success": ...}` [the sibling endpoints' shape; the vendor's "Returns" is empty],
-//!   or empty with [`AllthenticateBuilder::empty_toggle_response`].
-//! - **Where suspension shows is not documented.** No public field is shown to carry it;
-//!   by default the listing's `ad_status` reads `SUSPENDED`/`ACTIVE` (the vendor
-//!   reference's inference, since its values match the documented states). This is a
-//!   labelled, configurable choice: [`SuspensionReport`] via
-//!   [`AllthenticateBuilder::suspension_report`] can report it in another field, keep
-//!   `ad_status` at `ACTIVE` whatever the state, or not report it at all.
+//! Each rule is tagged: **[doc]** the vendor documents it; **[inferred]** the vendor
+//! reference infers it from the docs; **[choice]** this simulator's own choice where the
+//! docs are silent. Every [inferred] or [choice] rule that a client could trip over is
+//! configurable on [`AllthenticateBuilder`].
+//!
+//! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given
+//!   [doc]) removes the member from the organization and from every group, deletes the
+//!   policies assigned only to them and takes them out of shared ones; the account stays
+//!   (see [`Allthenticate::outside_accounts`]) [doc]. Neither parameter: 400 [choice].
+//!   Given the email of a pending invite, it cancels the invite [doc: Invites page; by
+//!   `email` is inferred].
+//! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list [doc for
+//!   smart cards; inferred for usernames from "an empty list deletes them all"]. Smart
+//!   card numbers must be digit strings [inferred from "integer string"]; unless
+//!   `allow_duplicates` is true, a list that repeats a number or uses one held by another
+//!   member is refused with 400 [choice: the duplicate rule is ambiguous]. A missing
+//!   `label` is stored as `""` [choice].
+//! - `/modifyrank` takes the target's `user_id` as `admin_user_id` [doc]; only a caller
+//!   of rank `SUPER` ([`AllthenticateBuilder::caller_rank`], default `SUPER` [choice]:
+//!   the API key's own rank is unknown) may grant `ADMIN` or `SUPER` [inferred]; an
+//!   unknown rank or user is 400 [inferred].
+//! - `/promoteguest` takes an `email_id` [doc: the wire name; the text calls it a
+//!   `user_id`] (optionally also a `user_id`, see
+//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a
+//!   guest [inferred].
+//! - `GET /user` for an unknown or deleted `email_id`: 400 [inferred].
+//! - `/togglesuspension` flips the suspension; the two states `ACTIVE`/`SUSPENDED` are
+//!   documented [doc]. Members whose email is not confirmed get 400 [inferred]. The body
+//!   is `{"success": ...}` [inferred: the vendor's "Returns" is empty], or empty with
+//!   [`AllthenticateBuilder::empty_toggle_response`].
+//! - **Where suspension shows is not documented.** No public field is shown to carry
+//!   it; by default the listing's `ad_status` reads `SUSPENDED`/`ACTIVE` [inferred: its
+//!   values match the documented states]. This is configurable with
+//!   [`SuspensionReport`] via [`AllthenticateBuilder::suspension_report`]: report it in
+//!   another field, keep `ad_status` at `ACTIVE` whatever the state, or not report it at
+//!   all.
 //! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
-//!   has it) adds known accounts at once and records invites for new addresses;
-//!   `POST /invites` with `email` resends a pending invite.
+//!   has it [doc: the two pages disagree]) adds known accounts at once and records
+//!   invites for new addresses [doc]; `POST /invites` with `email` resends a pending
+//!   invite [doc]. The value types of the answer's keys are [inferred].
+//! - Seeded data: `user_id`, `email_id` and `unique_id` come from different counters so
+//!   mix-ups show [choice, as the reference advises]; timestamps are
+//!   `YYYY-MM-DD HH:MM:SS` taken as UTC [inferred].
 
 mod http_api;
 mod state;
