@@ -9,13 +9,16 @@
 //! - `POST /portalapi/UserRoles/UserRolesGetByParameters`
 //! - `POST /portalapi/Organization/OrganizationGetChildOrganizationsByParameters`
 //!
-//! Behaviour, following `shared/vendors/threatlocker.md` (choices for undocumented cases
-//! in brackets):
+//! Behaviour, following `shared/vendors/threatlocker.md`. ThreatLocker publishes request
+//! fields and permissions for these calls but no responses and no error contract, so
+//! every choice for an undocumented case is **in brackets**:
 //!
 //! - Paths are matched without regard to case (`/portalapi/`, `/portalAPI/`, ...), and so
-//!   are header names (HTTP). Wrong method on a known path: 405. Unknown path: 404.
-//! - `Authorization: <token>` raw. A missing or unknown token (also `Bearer <token>`)
-//!   gets **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}`.
+//!   are header names (HTTP) [the reference's inference from the KB's mixed spellings].
+//!   [Wrong method on a known path: 405. Unknown path: 404.]
+//! - `Authorization: <token>` raw. A missing or unknown token [also `Bearer <token>`]
+//!   gets **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}` (one client
+//!   maintainer's live report; other clients assume 401).
 //! - `ManagedOrganizationId` (or, failing that, `OverrideManagedOrganizationId`) selects
 //!   the organization; absent or the zero GUID means the token's own organization.
 //!   [An organization the token can not manage, or an unknown one: 401. A malformed
@@ -36,14 +39,21 @@
 //!   simulator; **`userId` is this simulator's invention**, no public source shows a real
 //!   portal returning it. [`ThreatLockerBuilder::invite_response`] can answer an empty
 //!   body or `true` instead.
-//! - Lists are bare arrays sorted by name, paged by `pageNumber`/`pageSize` in the body,
+//! - Lists are bare arrays [sorted by name; children optionally by date], paged by `pageNumber`/`pageSize` in the body,
 //!   with a `pagination` header `{"currentPage","itemsPerPage","totalItems","totalPages"}`.
 //!   [Missing paging fields or a page size below 1: 417, the reference's status for a
 //!   validation failure.] [A page number below 1 has no documented answer: by default
 //!   417 `Page number and page size must be greater than 0`; see [`PageBelowOne`] and
 //!   [`ThreatLockerBuilder::page_below_one`].] An empty page is `[]`, or `null` or an
 //!   empty body with [`ThreatLockerBuilder::empty_list`].
-//! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`.
+//! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`
+//!   (observed for wrong body shapes; [which shapes] is a choice).
+//! - Timezones: a fixed list of real Windows ids with `id`, `displayName`,
+//!   `standardName`, `baseUtcOffset`, `supportsDaylightSavingTime` [only `id` is
+//!   documented]. Roles and organizations carry the fields the reference takes from
+//!   ThreatLocker's public C# models and clients [the JSON names are assumed camelCase].
+//! - [No rate limit, as none is documented.] Users other than pending invitations are
+//!   seeded data; the public API has no call to list them.
 //!
 //! ```
 //! use portal_sandbox::Sandbox;
