@@ -11,8 +11,10 @@ use core_http::{
 };
 use http::HeaderMap;
 
+use crate::generated::User;
 use crate::invites::Invites;
 use crate::params::Params;
+use crate::suspension::{SuspensionSource, SuspensionState};
 use crate::users::Users;
 
 /// Where the API key goes. Allthenticate does not publish it; [`Bearer`](Self::Bearer)
@@ -74,6 +76,7 @@ pub struct Client {
     pub(crate) wire: Wire,
     pub(crate) invite_method: Method,
     pub(crate) auth: AuthPlacement,
+    pub(crate) suspension: SuspensionSource,
 }
 
 impl Client {
@@ -91,6 +94,18 @@ impl Client {
     /// The Invites endpoints.
     pub fn invites(&self) -> Invites<'_> {
         Invites::new(self)
+    }
+
+    /// Where this client reads suspension from.
+    pub fn suspension_source(&self) -> &SuspensionSource {
+        &self.suspension
+    }
+
+    /// The suspension of a listed member as this client sees it, through its
+    /// [`SuspensionSource`]: no request. [`SuspensionState::Unknown`] says why it can not
+    /// tell; [`Users::suspend`] would refuse such a member.
+    pub fn suspension_state(&self, user: &User) -> SuspensionState {
+        self.suspension.read(user)
     }
 
     /// The underlying transport.
@@ -127,6 +142,7 @@ impl fmt::Debug for Client {
             .field("auth", &self.auth)
             .field("wire", &self.wire)
             .field("invite_method", &self.invite_method)
+            .field("suspension_source", &self.suspension)
             .finish()
     }
 }
@@ -139,6 +155,7 @@ pub struct ClientBuilder {
     body: BodyEncoding,
     arrays: ArrayEncoding,
     invite_method: Method,
+    suspension: SuspensionSource,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     clock: Option<Arc<dyn Clock>>,
@@ -155,6 +172,7 @@ impl Default for ClientBuilder {
             body: BodyEncoding::default(),
             arrays: ArrayEncoding::default(),
             invite_method: Method::PUT,
+            suspension: SuspensionSource::default(),
             timeout: None,
             retry: None,
             clock: None,
@@ -207,6 +225,17 @@ impl ClientBuilder {
     #[must_use]
     pub fn invite_method(mut self, method: Method) -> Self {
         self.invite_method = method;
+        self
+    }
+
+    /// Where suspension is read from (default [`SuspensionSource::AdStatus`], the vendor
+    /// reference's inference). Use [`SuspensionSource::Field`] for a portal reporting it
+    /// elsewhere, and [`SuspensionSource::NotReported`] for one not reporting it: then
+    /// [`Users::suspend`] and [`Users::unsuspend`] refuse rather than toggle blindly.
+    /// An empty field name is [`Error::Config`].
+    #[must_use]
+    pub fn suspension_source(mut self, source: SuspensionSource) -> Self {
+        self.suspension = source;
         self
     }
 
@@ -275,6 +304,12 @@ impl ClientBuilder {
             }
             _ => {}
         }
+        if matches!(&self.suspension, SuspensionSource::Field(name) if name.trim().is_empty()) {
+            return Err(Error::config(
+                "suspension_source",
+                "the field name is empty",
+            ));
+        }
         if self.invite_method != Method::PUT && self.invite_method != Method::POST {
             return Err(Error::config("invite_method", "must be PUT or POST"));
         }
@@ -307,6 +342,7 @@ impl ClientBuilder {
             },
             invite_method: self.invite_method,
             auth: self.auth,
+            suspension: self.suspension,
         })
     }
 }
@@ -320,6 +356,7 @@ impl fmt::Debug for ClientBuilder {
             .field("body", &self.body)
             .field("arrays", &self.arrays)
             .field("invite_method", &self.invite_method)
+            .field("suspension_source", &self.suspension)
             .finish_non_exhaustive()
     }
 }

@@ -801,7 +801,8 @@ impl ::std::default::Default for SmartCardList {
 ///        "null"
 ///      ]
 ///    }
-///  }
+///  },
+///  "additionalProperties": {}
 ///}
 /// ```
 /// </details>
@@ -851,6 +852,8 @@ pub struct User {
     ///Allthenticate username.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`GET /user`: policies, computer usernames and smart cards (no identity fields).
 ///

@@ -14,7 +14,7 @@
 //! | `GET /modifysmartcard` | [`Users::smart_cards`] |
 //! | `POST /modifysmartcard` | [`Users::set_smart_cards`] (replace-all), [`Users::add_smart_cards`], [`Users::remove_smart_cards`]; `.allow_duplicates(..)` |
 //! | `POST /promoteguest` | [`Users::promote_guest`] |
-//! | `POST /togglesuspension` | [`Users::toggle_suspension`], [`Users::suspend`], [`Users::unsuspend`] |
+//! | `POST /togglesuspension` | [`Users::toggle_suspension`], [`Users::suspend`], [`Users::unsuspend`] (guarded; see below), [`Users::suspension_state`], [`Client::suspension_state`] |
 //! | `GET /invites` | [`Invites::list`] |
 //! | `POST /invites` | [`Invites::resend`] |
 //! | `PUT /invites` | [`Invites::invite`] |
@@ -54,39 +54,72 @@
 //!
 //! # Unverified facts and the choices made
 //!
+//! The public material is four documentation pages and no public code calls the API.
+//! What the pages do not say, and what this crate does about it:
+//!
+//! - **Host, auth header, parameter encoding**: not published; see *Wire choices* above
+//!   (each configurable).
 //! - **`email_id` versus `user_id`.** Two distinct integers; [`EmailId`] and [`UserId`]
 //!   are distinct types. `/modifyrank`'s `admin_user_id` is the target's `user_id`.
 //! - **`/promoteguest`.** Its parameter is *named* `email_id` but *described* as a
 //!   `user_id`. This crate follows the wire name and takes an [`EmailId`], like every
 //!   other Users endpoint.
-//! - **Suspension state.** No public field is documented to carry it; following the
-//!   reference, it is read from `ad_status` (`ACTIVE`/`SUSPENDED`). [`Users::suspend`] and
-//!   [`Users::unsuspend`] read the listing first and toggle only when needed:
-//!   **read-then-write, not atomic**.
-//! - **Replace-all lists.** `/modifyallusernames` and `/modifysmartcard` replace the
-//!   whole list (an empty list clears it): `set_…` says so; `add_…`/`remove_…` read,
-//!   merge and write back (again read-then-write, not atomic).
+//! - **Suspension state.** The docs name the two states of `/togglesuspension`
+//!   (`ACTIVE`, `SUSPENDED`) but **no field that reports them**, and the call flips the
+//!   state blindly, so a toggle is not idempotent. The client reads the state from a
+//!   [`SuspensionSource`] ([`ClientBuilder::suspension_source`]); the default,
+//!   `ad_status`, is the vendor reference's inference (its values match the states), not
+//!   a documented fact. [`Users::suspend`] and [`Users::unsuspend`]:
+//!   - refuse with [`SuspensionError::StateUnknown`], sending nothing, when the source
+//!     does not tell ([`SuspensionState::Unknown`], e.g. no `ad_status`, an unexpected
+//!     value, or [`SuspensionSource::NotReported`]);
+//!   - send nothing when the member is already in the requested state;
+//!   - otherwise toggle **once** and read back; when the state did not move they stop
+//!     with [`SuspensionError::NotMoved`] (or [`SuspensionError::Unconfirmed`] when the
+//!     read-back fails) and never toggle a second time.
+//!
+//!   This is read-then-write, not atomic. [`Client::suspension_state`] tells a caller
+//!   the state of a listed member without a request, so it can refuse to plan a
+//!   suspension it can not verify.
+//! - **`/togglesuspension` response**: the "Returns" section is empty; any 2xx is
+//!   success, whatever the body.
+//! - **Replace-all lists.** `/modifysmartcard` replaces the whole list (documented);
+//!   `/modifyallusernames` is taken to do the same, inferred from "an empty list deletes
+//!   them all". `set_…` says so; `add_…`/`remove_…` read, merge and write back (again
+//!   read-then-write, not atomic).
+//! - **Smart cards.** `number` is taken to be a digit string ("integer string"); the
+//!   duplicate rule behind `allow_duplicates` is ambiguous; a missing `label` may come
+//!   back as `""` or `null` (both accepted).
 //! - **Timestamps** are `YYYY-MM-DD HH:MM:SS` with no zone; kept zone-less as
 //!   [`chrono::NaiveDateTime`] inside [`Timestamp`], with [`Timestamp::assume_utc`] for
-//!   the probable (undocumented) UTC reading.
+//!   the probable (undocumented) UTC reading. They may be null before onboarding.
+//! - **User record.** Only the two ids are required; `unique_id` has no documented type
+//!   (kept as raw JSON); `email_status` shows only `CONFIRMED` in the docs and `ad_status`
+//!   only `ACTIVE` (open enums keep other values); fields the docs do not show are kept in
+//!   [`User::extra`].
 //! - **Listing.** `GET /multipleusers` returns everything in one response; without
 //!   `user_tag` presumably only regular members, so lookups also check `user_tag=GUEST`.
 //!   The `name` format with `email=true` is undocumented.
-//! - **Invite results.** Only the key names of the `PUT /invites` answer are documented;
+//! - **Errors.** Only `{"error": ...}` with "!200" (400/500 mentioned) is documented;
+//!   which status a bad key or an unknown id gets is not.
+//! - **Invites.** The verb for inviting is `PUT` (Invites reference) or `POST`
+//!   (Quickstart): configurable. Only the key names of the answer are documented;
 //!   [`InviteResult`]'s value types (email lists, integer ids, a boolean) are inferred.
+//!   Cancelling an invite through `DELETE /user` by `email` is inferred.
 //!
 //! # What the API does not offer
 //!
 //! No server-side filter or search ([`Users::find_by_email`] lists and filters on the
 //! client, up to two requests), no paging, no way to create a user other than inviting,
 //! no documented Groups or Policies endpoints (they appear only as fields), no rate-limit
-//! headers, and no atomic "set suspended" call.
+//! headers, no atomic "set suspended" call and no documented field reporting suspension.
 
 mod client;
 mod generated;
 pub mod ids;
 mod invites;
 mod params;
+mod suspension;
 pub mod types;
 mod users;
 mod validate;
@@ -102,5 +135,6 @@ pub use generated::{
 };
 pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
+pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
 pub use types::{AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
 pub use users::{DeleteUser, ListUsers, SuspensionChange, Users, WriteSmartCards};

@@ -28,11 +28,13 @@ pub struct Users<'a> {
     client: &'a Client,
 }
 
-/// What [`Users::suspend`] / [`Users::unsuspend`] did.
+/// What [`Users::suspend`] / [`Users::unsuspend`] did (when they stop instead, they
+/// return a [`SuspensionError`](crate::SuspensionError)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SuspensionChange {
-    /// The state differed, so `/togglesuspension` was sent.
+    /// The state differed, so `/togglesuspension` was sent once, and reading back showed
+    /// the requested state.
     Toggled(Ack),
     /// The user was already in the requested state; nothing was sent after the read.
     AlreadySo,
@@ -41,6 +43,10 @@ pub enum SuspensionChange {
 impl<'a> Users<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
+    }
+
+    pub(crate) fn client(self) -> &'a Client {
+        self.client
     }
 
     /// `GET /multipleusers`: the whole list in one response (no paging, no server-side
@@ -285,47 +291,6 @@ impl<'a> Users<'a> {
             .await?;
         Ok(Ack::from_response(&response))
     }
-
-    /// Suspends the member unless already suspended.
-    ///
-    /// **Read-then-write, not atomic**: the current state is read from the listing
-    /// (`ad_status`, the field the suspension is expected in), and `/togglesuspension` is
-    /// sent only when it is not `SUSPENDED`. A concurrent toggle between the two requests
-    /// can make it end up the other way. A member missing from the listings, or with an
-    /// `ad_status` that is neither `ACTIVE` nor `SUSPENDED`, is an
-    /// [`Error::InvalidInput`] and nothing is toggled.
-    pub async fn suspend(&self, id: EmailId) -> Result<SuspensionChange> {
-        self.set_suspended(id, true).await
-    }
-
-    /// Lifts the member's suspension unless not suspended (read-then-write, not atomic;
-    /// see [`suspend`](Self::suspend)).
-    pub async fn unsuspend(&self, id: EmailId) -> Result<SuspensionChange> {
-        self.set_suspended(id, false).await
-    }
-
-    async fn set_suspended(&self, id: EmailId, suspended: bool) -> Result<SuspensionChange> {
-        let user = self.find_by_email_id(id).await?.ok_or_else(|| {
-            Error::invalid_input("email_id", "no member with this email_id in the listings")
-        })?;
-        let current = match user.ad_status {
-            Some(AdStatus::Suspended) => true,
-            Some(AdStatus::Active) => false,
-            other => {
-                return Err(Error::invalid_input(
-                    "ad_status",
-                    format!(
-                        "cannot tell whether the member is suspended from ad_status {:?}",
-                        other.as_ref().map(AdStatus::as_str)
-                    ),
-                ));
-            }
-        };
-        if current == suspended {
-            return Ok(SuspensionChange::AlreadySo);
-        }
-        Ok(SuspensionChange::Toggled(self.toggle_suspension(id).await?))
-    }
 }
 
 fn checked_usernames<I, S>(names: I) -> Result<Vec<String>>
@@ -556,7 +521,10 @@ impl User {
         self.groups.iter().flatten().map(String::as_str).collect()
     }
 
-    /// Whether `ad_status` says the member is suspended.
+    /// Whether `ad_status` says the member is suspended. This reads `ad_status` only,
+    /// whatever the client is configured with; use
+    /// [`Client::suspension_state`](crate::Client::suspension_state) for the configured
+    /// [`SuspensionSource`](crate::SuspensionSource), which can also say "unknown".
     pub fn is_suspended(&self) -> bool {
         self.ad_status == Some(AdStatus::Suspended)
     }

@@ -2,11 +2,14 @@
 
 use allthenticate_client::{
     ArrayEncoding, AuthPlacement, BodyEncoding, Client, ClientBuilder, EmailId, Error, InviteGroup,
-    Rank, SecretString, SmartCard, SuspensionChange, UserId, UserTag,
+    Rank, SecretString, SmartCard, SuspensionChange, SuspensionError, SuspensionSource,
+    SuspensionState, UserId, UserTag,
 };
 use http::Method;
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::{Allthenticate, AllthenticateBuilder, AuthMode, Member};
+use portal_sandbox::allthenticate::{
+    Allthenticate, AllthenticateBuilder, AuthMode, Member, SuspensionReport,
+};
 
 struct Env {
     sim: Allthenticate,
@@ -475,6 +478,14 @@ async fn suspend_twice_is_a_no_op_and_toggling_twice_restores() {
     );
     let listed = users.find_by_email_id(eid(&m)).await.unwrap().unwrap();
     assert!(listed.is_suspended());
+    assert_eq!(
+        env.client.suspension_state(&listed),
+        SuspensionState::Suspended
+    );
+    assert_eq!(
+        users.suspension_state(eid(&m)).await.unwrap(),
+        SuspensionState::Suspended
+    );
     assert!(matches!(
         users.unsuspend(eid(&m)).await.unwrap(),
         SuspensionChange::Toggled(_)
@@ -814,4 +825,129 @@ async fn bad_input_never_reaches_the_simulator() {
     assert!(users.set_computer_usernames(eid(&m), [""]).await.is_err());
     assert!(users.delete().email("joe").send().await.is_err());
     assert_eq!(env.sandbox.journal().len(), 0, "nothing was sent");
+}
+
+fn toggles(env: &Env) -> usize {
+    env.sandbox
+        .journal()
+        .count_matching(&Method::POST, "/togglesuspension")
+}
+
+/// (b) A portal that does not report suspension: `suspend` refuses and toggles nothing,
+/// so a member suspended in the portal is not re-activated by a blind toggle.
+#[tokio::test]
+async fn suspend_on_a_portal_not_reporting_state_refuses_and_toggles_nothing() {
+    let env = env_with(
+        Allthenticate::builder()
+            .seed(11)
+            .users(6)
+            .suspension_report(SuspensionReport::NotReported),
+        |b| b,
+    )
+    .await;
+    let m = confirmed_user(&env.sim, 0);
+    let users = env.client.users();
+    users.toggle_suspension(eid(&m)).await.unwrap();
+    assert!(env.sim.member(m.email_id).unwrap().suspended);
+    assert_eq!(toggles(&env), 1);
+
+    let state = users.suspension_state(eid(&m)).await.unwrap();
+    assert!(
+        matches!(&state, SuspensionState::Unknown { reason } if reason.contains("ad_status")),
+        "{state:?}"
+    );
+    for result in [users.suspend(eid(&m)).await, users.unsuspend(eid(&m)).await] {
+        let error = result.unwrap_err();
+        assert!(
+            matches!(error, SuspensionError::StateUnknown { .. }),
+            "{error:?}"
+        );
+    }
+    assert_eq!(toggles(&env), 1, "no toggle after the manual one");
+    assert!(
+        env.sim.member(m.email_id).unwrap().suspended,
+        "still suspended: not re-activated"
+    );
+
+    // The same refusal when the client is told the portal does not report it, even
+    // though this portal's ad_status looks usable.
+    let env = env_with(Allthenticate::builder().seed(11).users(6), |b| {
+        b.suspension_source(SuspensionSource::NotReported)
+    })
+    .await;
+    let m = confirmed_user(&env.sim, 0);
+    let error = env.client.users().suspend(eid(&m)).await.unwrap_err();
+    assert!(matches!(error, SuspensionError::StateUnknown { .. }));
+    assert_eq!(toggles(&env), 0);
+    assert!(!env.sim.member(m.email_id).unwrap().suspended);
+}
+
+/// (c) `ad_status` stays `ACTIVE` whatever the state: the toggle is sent once, the
+/// read-back did not move, and `suspend` stops with an error instead of toggling again.
+#[tokio::test]
+async fn a_toggle_whose_read_back_did_not_move_stops_after_one_toggle() {
+    let env = env_with(
+        Allthenticate::builder()
+            .seed(11)
+            .users(6)
+            .suspension_report(SuspensionReport::AdStatusAlwaysActive),
+        |b| b,
+    )
+    .await;
+    let m = confirmed_user(&env.sim, 0);
+    let error = env.client.users().suspend(eid(&m)).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            SuspensionError::NotMoved {
+                expected: SuspensionState::Suspended,
+                observed: SuspensionState::Active,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.toggled());
+    assert_eq!(toggles(&env), 1, "exactly one toggle");
+    assert!(env.sim.member(m.email_id).unwrap().suspended);
+    // Trying again toggles once more and stops again: each call sends at most one toggle.
+    let again = env.client.users().suspend(eid(&m)).await.unwrap_err();
+    assert!(matches!(again, SuspensionError::NotMoved { .. }));
+    assert_eq!(toggles(&env), 2);
+}
+
+/// (a) with the state in another field: the client configured to read it suspends,
+/// reads back, and a second suspend sends nothing.
+#[tokio::test]
+async fn suspend_through_a_configured_field_is_idempotent() {
+    let env = env_with(
+        Allthenticate::builder()
+            .seed(11)
+            .users(6)
+            .suspension_report(SuspensionReport::Field("suspension".into())),
+        |b| b.suspension_source(SuspensionSource::Field("suspension".into())),
+    )
+    .await;
+    let m = confirmed_user(&env.sim, 0);
+    let users = env.client.users();
+    assert_eq!(
+        users.suspension_state(eid(&m)).await.unwrap(),
+        SuspensionState::Active
+    );
+    assert!(matches!(
+        users.suspend(eid(&m)).await.unwrap(),
+        SuspensionChange::Toggled(_)
+    ));
+    assert_eq!(
+        users.suspend(eid(&m)).await.unwrap(),
+        SuspensionChange::AlreadySo
+    );
+    assert_eq!(toggles(&env), 1);
+    assert!(env.sim.member(m.email_id).unwrap().suspended);
+    assert!(matches!(
+        users.unsuspend(eid(&m)).await.unwrap(),
+        SuspensionChange::Toggled(_)
+    ));
+    assert_eq!(toggles(&env), 2);
+    assert!(!env.sim.member(m.email_id).unwrap().suspended);
 }

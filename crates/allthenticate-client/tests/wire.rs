@@ -8,7 +8,8 @@
 
 use allthenticate_client::{
     AdStatus, ArrayEncoding, AuthPlacement, BodyEncoding, Client, EmailId, EmailStatus, Error,
-    InviteGroup, Rank, SecretString, SmartCard, UserId, UserTag,
+    InviteGroup, Rank, SecretString, SmartCard, SuspensionError, SuspensionSource, SuspensionState,
+    UserId, UserTag,
 };
 use httpmock::prelude::*;
 use serde_json::json;
@@ -637,4 +638,162 @@ fn invalid_field<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
         Err(Error::InvalidInput { field, .. }) => field,
         other => panic!("expected InvalidInput, got {other:?}"),
     }
+}
+
+/// The vendor's `/multipleusers` example (ad_status `ACTIVE`) served before and after a
+/// toggle: the read-back did not move, so `suspend` stops after exactly one toggle.
+#[tokio::test]
+async fn suspend_stops_when_the_read_back_did_not_move() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/multipleusers");
+            then.status(200)
+                .body(fixture("multipleusers_reference.json"));
+        })
+        .await;
+    let toggle = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/togglesuspension")
+                .body("email_id=12");
+            then.status(200).body(r#"{"success":"toggled"}"#);
+        })
+        .await;
+    let error = client(&server)
+        .users()
+        .suspend(EmailId::new(12))
+        .await
+        .unwrap_err();
+    toggle.assert_calls_async(1).await;
+    list.assert_calls_async(2).await;
+    assert!(error.toggled());
+    match &error {
+        SuspensionError::NotMoved {
+            email_id,
+            expected,
+            observed,
+        } => {
+            assert_eq!(*email_id, EmailId::new(12));
+            assert_eq!(expected, &SuspensionState::Suspended);
+            assert_eq!(observed, &SuspensionState::Active);
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.contains("sent once") && text.contains("not toggling again"),
+        "{text}"
+    );
+}
+
+/// Without `ad_status` (or with the source set to "not reported") the state is unknown:
+/// `suspend` refuses and sends no toggle.
+#[tokio::test]
+async fn suspend_refuses_when_the_state_is_unknown() {
+    let mut record: serde_json::Value =
+        serde_json::from_str(&fixture("multipleusers_reference.json")).unwrap();
+    record[0].as_object_mut().unwrap().remove("ad_status");
+    let cases = [
+        (
+            record.to_string(),
+            SuspensionSource::AdStatus,
+            "no ad_status",
+        ),
+        (
+            fixture("multipleusers_reference.json"),
+            SuspensionSource::NotReported,
+            "does not report suspension",
+        ),
+    ];
+    for (body, source, reason_part) in cases {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/multipleusers");
+                then.status(200).body(body);
+            })
+            .await;
+        let toggle = server
+            .mock_async(|when, then| {
+                when.path("/togglesuspension");
+                then.status(200);
+            })
+            .await;
+        let client = client_with(&server, |b| b.suspension_source(source.clone()));
+        let state = client
+            .users()
+            .suspension_state(EmailId::new(12))
+            .await
+            .unwrap();
+        assert!(
+            matches!(&state, SuspensionState::Unknown { reason } if reason.contains(reason_part)),
+            "{source:?}: {state:?}"
+        );
+        for result in [
+            client.users().suspend(EmailId::new(12)).await,
+            client.users().unsuspend(EmailId::new(12)).await,
+        ] {
+            let error = result.unwrap_err();
+            assert!(
+                matches!(&error, SuspensionError::StateUnknown { email_id, reason }
+                    if *email_id == EmailId::new(12) && reason.contains(reason_part)),
+                "{error:?}"
+            );
+            assert!(!error.toggled());
+            assert!(error.to_string().contains("nothing was toggled"), "{error}");
+        }
+        toggle.assert_calls_async(0).await;
+    }
+}
+
+/// A portal reporting suspension in another field: the configured field is read, and
+/// `ad_status` is ignored.
+#[tokio::test]
+async fn suspension_read_from_a_configured_field() {
+    let mut record: serde_json::Value =
+        serde_json::from_str(&fixture("multipleusers_reference.json")).unwrap();
+    record[0]["suspension"] = json!("suspended");
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/multipleusers");
+            then.status(200).body(record.to_string());
+        })
+        .await;
+    let toggle = server
+        .mock_async(|when, then| {
+            when.path("/togglesuspension");
+            then.status(200);
+        })
+        .await;
+    let client = client_with(&server, |b| {
+        b.suspension_source(SuspensionSource::Field("suspension".into()))
+    });
+    let users = client.users().list().send().await.unwrap();
+    assert_eq!(
+        client.suspension_state(&users[0]),
+        SuspensionState::Suspended
+    );
+    assert!(!users[0].is_suspended(), "ad_status still says ACTIVE");
+    assert_eq!(
+        client.users().suspend(EmailId::new(12)).await.unwrap(),
+        allthenticate_client::SuspensionChange::AlreadySo
+    );
+    toggle.assert_calls_async(0).await;
+    let other = client_with(&server, |b| {
+        b.suspension_source(SuspensionSource::Field("state".into()))
+    });
+    assert!(matches!(
+        other.suspension_state(&users[0]),
+        SuspensionState::Unknown { reason } if reason.contains("`state`")
+    ));
+    assert!(matches!(
+        Client::builder()
+            .base_url(server.base_url())
+            .api_key(SecretString::from(KEY))
+            .suspension_source(SuspensionSource::Field(" ".into()))
+            .build(),
+        Err(Error::Config { field, .. }) if field == "suspension_source"
+    ));
 }

@@ -19,15 +19,23 @@
 //! - Rate limits: `X-RateLimit-Limit/-Remaining/-Reset` (seconds until reset) feed
 //!   core-http's pacer, shared by clones of a client, so bulk jobs wait for the window
 //!   instead of drawing 429s; a 429 is retried after its `Retry-After`.
-//! - Errors: Whaly's `{status_code, message, request_id}` and NestJS's
-//!   `{statusCode, message (string or array), error}` are both read
+//! - Errors: Whaly's documented `{status_code, message, request_id}` and NestJS's
+//!   `{statusCode, message (string or array), error}` (inferred, see below) are both read
 //!   ([`WhalyErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
 //!   up in [`Error::request_id`]. Any 2xx is success.
 //!
 //! # Unverified vendor facts, and the choices made
 //!
 //! - **Base URL**: Whaly documents none. The default, [`DEFAULT_BASE_URL`]
-//!   (`https://api.whaly.io`), comes from Whaly's SDK test fixtures; configure yours.
+//!   (`https://api.whaly.io`), is unverified: it only appears in the test fixtures of
+//!   Whaly's `connector-sdk`, whose doc comments also suggest per-organisation hosts
+//!   (`https://org.my.whaly.io`); configure yours.
+//! - **Error shapes**: only `{status_code, message, request_id}` is documented. The
+//!   NestJS shape is inferred from the operation ids (`PortalsController_…`), for
+//!   framework errors. Which status an unknown portal (404) or a bad `limit` (400) gets
+//!   is inferred.
+//! - **Success codes**: every documented success is 200; any 2xx is accepted (NestJS
+//!   answers 201 to a POST by default).
 //! - **Limits**: `limit` has no documented default or bounds; streams send
 //!   [`DEFAULT_PAGE_SIZE`] (configurable) unclamped. The quota (500 requests/minute by
 //!   default, per Service Account) is not hard-coded: the pacer follows the headers.
@@ -37,12 +45,19 @@
 //! - **`allow_multiple_values`** vs the example's `allowMultipleValues`: both read.
 //! - **Attribute type**: an open set ([`AttributeType::Unknown`] keeps other values).
 //! - **Create**: `attributes` appear only in Whaly's sample body; values are sent as
-//!   strings, a multi-valued attribute as repeated ids. `locale` is always sent
+//!   strings, a multi-valued attribute as repeated ids (unverified). That a `password`
+//!   lets the user log in with it at first connection, and that without one the user is
+//!   emailed an invitation, are inferences from the UI flow. `locale` is always sent
 //!   (`en_US` unless set). A duplicate email is undocumented: 409, or 400 naming an
 //!   existing user, makes [`PortalHandle::ensure_user`] look the user up again.
 //! - **Delete** of a missing user: 404; [`PortalHandle::delete_user_if_exists`] opts in
 //!   to treating it as done.
 //! - **Request ids**: whether a header carries one is unknown; the body's is used.
+//! - **Pagination end**: the OpenAPI marks `paging.next.after` required, the pagination
+//!   guide says it stops appearing on the last page; the guide (and Whaly's own SDK) is
+//!   followed.
+//! - **Email uniqueness**: whether a portal compares emails case-insensitively is
+//!   undocumented; [`PortalHandle::find_user_by_email`] ignores case.
 //!
 //! # What the API does not offer
 //!

@@ -3,7 +3,7 @@
 #![cfg(feature = "allthenticate")]
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::{Allthenticate, AuthMode};
+use portal_sandbox::allthenticate::{Allthenticate, AuthMode, SuspensionReport};
 use serde_json::Value;
 use std::fmt::Write as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -238,7 +238,7 @@ async fn switchable_inferences() {
     let sim = Allthenticate::builder()
         .seed(2)
         .promote_accepts_user_id(true)
-        .suspension_in_ad_status(false)
+        .suspension_report(SuspensionReport::AdStatusAlwaysActive)
         .build();
     let sandbox = start(&sim).await;
     let auth = format!("Bearer {}", sim.api_key());
@@ -312,4 +312,79 @@ async fn switchable_inferences() {
         reply.status, 400,
         "by default the parameter is an email_id only"
     );
+}
+
+/// What the listing says about one member before and after a toggle, in each
+/// [`SuspensionReport`] mode.
+#[tokio::test]
+async fn suspension_report_modes() {
+    let cases = [
+        (
+            SuspensionReport::AdStatus,
+            ("ad_status", Some("ACTIVE"), Some("SUSPENDED")),
+        ),
+        (
+            SuspensionReport::AdStatusAlwaysActive,
+            ("ad_status", Some("ACTIVE"), Some("ACTIVE")),
+        ),
+        (
+            SuspensionReport::Field("suspension".to_owned()),
+            ("suspension", Some("ACTIVE"), Some("SUSPENDED")),
+        ),
+        (SuspensionReport::NotReported, ("ad_status", None, None)),
+    ];
+    for (report, (field, before, after)) in cases {
+        let sim = Allthenticate::builder()
+            .seed(4)
+            .suspension_report(report.clone())
+            .build();
+        let sandbox = start(&sim).await;
+        let auth = format!("Bearer {}", sim.api_key());
+        let member = sim
+            .members()
+            .into_iter()
+            .find(|m| m.tag == "USER" && m.email_status == "CONFIRMED")
+            .unwrap();
+        let row = || async {
+            let listed = send(
+                &sandbox,
+                "GET",
+                "/multipleusers",
+                &[("Authorization", &auth)],
+                "",
+            )
+            .await
+            .json();
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["email_id"] == member.email_id)
+                .unwrap()
+                .clone()
+        };
+        let seen = row().await;
+        assert_eq!(seen[field].as_str(), before, "{report:?} before");
+        if let SuspensionReport::Field(_) = report {
+            assert_eq!(seen["ad_status"], "ACTIVE", "{report:?}");
+        }
+        if report == SuspensionReport::NotReported {
+            assert!(
+                seen.as_object().unwrap().keys().all(|k| k != "ad_status"),
+                "{seen}"
+            );
+        }
+        let body = format!("email_id={}", member.email_id);
+        let reply = send(
+            &sandbox,
+            "POST",
+            "/togglesuspension",
+            &[("Authorization", &auth), FORM],
+            &body,
+        )
+        .await;
+        assert_eq!(reply.status, 200);
+        assert!(sim.member(member.email_id).unwrap().suspended, "{report:?}");
+        assert_eq!(row().await[field].as_str(), after, "{report:?} after");
+    }
 }

@@ -3,7 +3,7 @@
 #![cfg(feature = "threatlocker")]
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::{InviteResponse, PageBelowOne, Permission, ThreatLocker};
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -305,4 +305,136 @@ async fn invitation_success_duplicate_and_permission() {
         (401, Some("Missing the 'Assign Roles' permission"))
     );
     assert_eq!(portal.all_pending_users().len(), 1);
+}
+
+#[tokio::test]
+async fn invitation_needs_edit_administrators_and_assign_roles() {
+    let (portal, sandbox) = start().await;
+    let parent = portal.parent_id();
+    let parent_role = portal.roles_of(parent)[0].id;
+    let ok = json!({"username": "b@example.com", "roles": [{"organizationId": parent, "userRoleId": parent_role}]}).to_string();
+    for (lacking, named) in [
+        (vec![Permission::EditAdministrators], "Edit Administrators"),
+        (vec![Permission::AssignRoles], "Assign Roles"),
+        (
+            vec![Permission::AssignRoles, Permission::EditAdministrators],
+            "Edit Administrators",
+        ),
+    ] {
+        let token = portal.token_lacking(&lacking);
+        let reply = send(
+            &sandbox,
+            "POST",
+            INVITE,
+            &[("Authorization", token.clone())],
+            &ok,
+        )
+        .await;
+        assert_eq!(reply.status, 401, "{lacking:?}");
+        let body = reply.json();
+        assert_eq!(
+            body["Message"],
+            format!("Missing the '{named}' permission"),
+            "{lacking:?}"
+        );
+        assert_eq!(body["StatusCode"], 401);
+        // The token itself is valid: reads that need neither permission still work.
+        let reply = send(&sandbox, "GET", TIMEZONES, &[("Authorization", token)], "").await;
+        assert_eq!(reply.status, 200);
+    }
+    assert!(portal.all_pending_users().is_empty());
+    let reply = send(
+        &sandbox,
+        "POST",
+        INVITE,
+        &[("Authorization", portal.token_lacking(&[]))],
+        &ok,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(portal.all_pending_users().len(), 1);
+}
+
+#[tokio::test]
+async fn page_below_one_is_a_configurable_choice() {
+    let (portal, sandbox) = start().await;
+    let auth = [("Authorization", portal.token())];
+    for page in ["0", "-1"] {
+        let body = format!(r#"{{"pageNumber":{page},"pageSize":2}}"#);
+        let reply = send(&sandbox, "POST", ROLES, &auth, &body).await;
+        assert_eq!(reply.status, 417, "{page}");
+        assert_eq!(
+            reply.json()["Message"],
+            "Page number and page size must be greater than 0"
+        );
+    }
+    let lenient = ThreatLocker::builder()
+        .seed(3)
+        .children(4)
+        .page_below_one(PageBelowOne::FirstPage)
+        .build();
+    let sandbox = Sandbox::builder()
+        .router(lenient.router())
+        .start()
+        .await
+        .unwrap();
+    let auth = [("Authorization", lenient.token())];
+    let first = send(
+        &sandbox,
+        "POST",
+        ROLES,
+        &auth,
+        r#"{"pageNumber":1,"pageSize":2}"#,
+    )
+    .await;
+    let zero = send(
+        &sandbox,
+        "POST",
+        ROLES,
+        &auth,
+        r#"{"pageNumber":0,"pageSize":2}"#,
+    )
+    .await;
+    assert_eq!(zero.status, 200);
+    assert_eq!(zero.json(), first.json());
+    assert_eq!(zero.header("pagination"), first.header("pagination"));
+    // A page size below 1 stays a 417 in either mode.
+    let reply = send(
+        &sandbox,
+        "POST",
+        ROLES,
+        &auth,
+        r#"{"pageNumber":0,"pageSize":0}"#,
+    )
+    .await;
+    assert_eq!(reply.status, 417);
+}
+
+#[tokio::test]
+async fn invite_response_is_a_configurable_choice() {
+    for (choice, expected) in [(InviteResponse::Empty, ""), (InviteResponse::True, "true")] {
+        let portal = ThreatLocker::builder()
+            .seed(3)
+            .children(1)
+            .invite_response(choice)
+            .build();
+        let sandbox = Sandbox::builder()
+            .router(portal.router())
+            .start()
+            .await
+            .unwrap();
+        let parent = portal.parent_id();
+        let role = portal.roles_of(parent)[0].id;
+        let body = json!({"username": "c@example.com", "roles": [{"organizationId": parent, "userRoleId": role}]}).to_string();
+        let reply = send(
+            &sandbox,
+            "POST",
+            INVITE,
+            &[("Authorization", portal.token())],
+            &body,
+        )
+        .await;
+        assert_eq!((reply.status, reply.body.as_str()), (200, expected));
+        assert_eq!(portal.pending_users(parent).len(), 1);
+    }
 }

@@ -29,12 +29,18 @@
 //!   page or on a short page, and tolerate a missing header, an empty body and JSON
 //!   `null`. They are reads, so they are retried like GETs (idempotent operations);
 //!   invitations are retried only when the server certainly did not act.
-//! - **Errors.** 440 (`TOKEN_REVOKED`) and 401 become [`Error::Api`] whose message starts
-//!   with [`AUTH_HINT`] (the token is revoked, expired or belongs to another instance) and
-//!   carries the server's text (a 401 may also be a missing permission); see
-//!   [`is_auth_error`]. 417 and 500 bodies `{LoggerId, StatusCode, Message}` become
-//!   [`Error::Api`] with `message` = `Message` and the **`LoggerId` as the request id**
-//!   ([`Error::request_id`]).
+//! - **Errors.** The two authentication failures are told apart, as the vendor
+//!   reference describes them ([`auth_failure`] → [`AuthFailure`]):
+//!   - **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}`: the token is revoked,
+//!     expired or belongs to another instance. [`Error::Api`] with code `TOKEN_REVOKED`
+//!     and a message starting with [`AUTH_HINT`].
+//!   - **401**: a *valid* token lacking a permission (an invitation needs Edit
+//!     Administrators and Assign Roles). [`Error::Api`] whose message starts with
+//!     [`PERMISSION_HINT`] and carries the server's `Missing the '<name>' permission`.
+//!
+//!   [`is_auth_error`] is true for either. 417 and 500 bodies
+//!   `{LoggerId, StatusCode, Message}` become [`Error::Api`] with `message` = `Message`
+//!   and the **`LoggerId` as the request id** ([`Error::request_id`]).
 //! - **Sandbox.** `portal_sandbox::threatlocker` (feature `threatlocker`) simulates these
 //!   calls with an organization tree, per-organization roles, pending invitations and the
 //!   vendor's error bodies, for offline tests like the quickstart above.
@@ -47,7 +53,20 @@
 //!
 //! - Timezone objects: only `id` is certain; `displayName` and the rest are optional.
 //! - Invitation response: undocumented; any 2xx is success and the body, if any, is kept
-//!   as JSON in [`Invitation::body`].
+//!   as JSON in [`Invitation::body`]. [`Invitation::user_id`] reads a `userId` that only
+//!   this project's sandbox is known to send; a real portal may never send it.
+//! - Status codes: ThreatLocker publishes no per-endpoint error contract. 440 for a bad
+//!   token rests on one client maintainer's live report (other clients assume 401); 401
+//!   for a missing permission on a live observation of `Missing the '' permission`; the
+//!   named form `Missing the '<name>' permission` and the PascalCase envelope of a 401
+//!   are the reference's inference. If a portal answered 401 for a bad token, the
+//!   [`PERMISSION_HINT`] would mislead; the server's own text is always included.
+//! - 417 for validation failures is observed on other endpoints; which invitation
+//!   errors (bad email, empty roles, foreign role, existing user) get it is inferred.
+//! - Page numbers: pages count from 1 (KB), so page 0 is refused before sending
+//!   ([`Error::InvalidInput`], field `pageNumber`). What the portal answers for a page
+//!   number below 1 is **not documented**; the sandbox answers 417 by default, a
+//!   labelled choice (`portal_sandbox::threatlocker::PageBelowOne`).
 //! - Role and organization objects: only `userRoleId` + `name` (roles) and
 //!   `organizationId` (organizations) are required; dates are read leniently
 //!   ([`Timestamp`]: RFC 3339, or without an offset taken as UTC).
@@ -85,7 +104,10 @@ mod users;
 mod validate;
 
 pub use client::{Client, ClientBuilder, MANAGED_ORGANIZATION_HEADER};
-pub use error::{AUTH_HINT, PortalErrorDecoder, TOKEN_REVOKED_STATUS, is_auth_error};
+pub use error::{
+    AUTH_HINT, AuthFailure, PERMISSION_HINT, PortalErrorDecoder, TOKEN_REVOKED_STATUS,
+    auth_failure, is_auth_error,
+};
 pub use fanout::{
     DEFAULT_FAN_OUT_CONCURRENCY, FanOutInvite, FanOutReport, InviteOutcome,
     MAX_FAN_OUT_CONCURRENCY, OrganizationInvite,

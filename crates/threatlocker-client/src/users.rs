@@ -172,6 +172,11 @@ pub struct Invitation {
 
 impl Invitation {
     /// The new user's id, if the response body carried one as `userId`.
+    ///
+    /// **Unverified:** ThreatLocker documents no response body for this call, and no
+    /// public source shows a real portal returning `userId`. Only this project's sandbox
+    /// sends it (a labelled simulator choice, following the vendor reference's suggested
+    /// simulator body). Against a real portal expect `None` and do not rely on it.
     pub fn user_id(&self) -> Option<Uuid> {
         self.body.as_ref()?.get("userId")?.as_str()?.parse().ok()
     }

@@ -2,8 +2,10 @@
 
 use futures_util::TryStreamExt;
 use portal_sandbox::Sandbox;
-use portal_sandbox::threatlocker::{EmptyList, ThreatLocker};
-use threatlocker_client::{Client, Error, InviteOutcome, Uuid, is_auth_error};
+use portal_sandbox::threatlocker::{EmptyList, InviteResponse, Permission, ThreatLocker};
+use threatlocker_client::{
+    AuthFailure, Client, Error, InviteOutcome, Uuid, auth_failure, is_auth_error,
+};
 
 async fn start(portal: &ThreatLocker) -> (Sandbox, Client) {
     let sandbox = Sandbox::builder()
@@ -327,6 +329,7 @@ async fn bad_tokens_and_missing_permissions() {
         .unwrap();
     let error = stranger.users().timezones().await.unwrap_err();
     assert!(is_auth_error(&error));
+    assert_eq!(auth_failure(&error), Some(AuthFailure::TokenRejected));
     assert_eq!(error.status().unwrap().as_u16(), 440);
     assert!(
         error
@@ -360,6 +363,31 @@ async fn bad_tokens_and_missing_permissions() {
             .contains("Missing the 'Assign Roles' permission"),
         "{error}"
     );
+    assert_eq!(
+        auth_failure(&error),
+        Some(AuthFailure::MissingPermission {
+            permission: Some("Assign Roles".to_owned())
+        })
+    );
+    let no_edit = Client::builder()
+        .base_url(sandbox.base_url())
+        .token(portal.token_lacking(&[Permission::EditAdministrators]))
+        .build()
+        .unwrap();
+    let error = no_edit
+        .users()
+        .invite("a@example.com")
+        .user_role(&role)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        auth_failure(&error),
+        Some(AuthFailure::MissingPermission {
+            permission: Some("Edit Administrators".to_owned())
+        })
+    );
+    assert!(portal.all_pending_users().is_empty());
 
     let token = portal.token();
     let client = Client::builder()
@@ -385,4 +413,36 @@ async fn bad_tokens_and_missing_permissions() {
         .await
         .unwrap_err();
     assert_eq!(error.status().unwrap().as_u16(), 401);
+}
+
+/// `userId` is only the sandbox's default invitation body; a portal answering with no
+/// body (or `true`) still invites, and the client reports no id rather than inventing one.
+#[tokio::test]
+async fn invitation_without_a_body_has_no_user_id() {
+    for choice in [InviteResponse::Empty, InviteResponse::True] {
+        let portal = ThreatLocker::builder()
+            .seed(2)
+            .invite_response(choice)
+            .build();
+        let (_sandbox, client) = start(&portal).await;
+        let role = client
+            .roles()
+            .find_by_name("Helpdesk")
+            .await
+            .unwrap()
+            .unwrap();
+        let invitation = client
+            .users()
+            .invite("quiet@example.com")
+            .user_role(&role)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(invitation.user_id(), None, "{choice:?}");
+        assert_eq!(
+            invitation.body,
+            (choice == InviteResponse::True).then_some(serde_json::Value::Bool(true))
+        );
+        assert_eq!(portal.pending_users(portal.parent_id()).len(), 1);
+    }
 }

@@ -9,7 +9,8 @@ use futures_util::TryStreamExt;
 use httpmock::prelude::*;
 use serde_json::Value;
 use threatlocker_client::{
-    AUTH_HINT, Client, Error, OrganizationOrderBy, RetryPolicy, Uuid, is_auth_error,
+    AUTH_HINT, AuthFailure, Client, Error, OrganizationOrderBy, PERMISSION_HINT, RetryPolicy, Uuid,
+    auth_failure, is_auth_error,
 };
 
 const TOKEN: &str = "3f0c5e7a9b1d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e";
@@ -334,9 +335,10 @@ async fn error_from(status: u16, body: String) -> Error {
 }
 
 #[tokio::test]
-async fn token_revoked_and_401_say_revoked_expired_or_other_instance() {
+async fn token_revoked_440_says_revoked_expired_or_other_instance() {
     let revoked = error_from(440, fixture("token_revoked.json")).await;
     assert!(is_auth_error(&revoked));
+    assert_eq!(auth_failure(&revoked), Some(AuthFailure::TokenRejected));
     match &revoked {
         Error::Api {
             status,
@@ -354,25 +356,66 @@ async fn token_revoked_and_401_say_revoked_expired_or_other_instance() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The reference's 401 is a valid token lacking a permission (observed live as
+/// `Missing the '' permission`), not a rejected token.
+#[tokio::test]
+async fn unauthorized_401_says_a_valid_token_lacks_a_permission() {
     let unauthorized = error_from(401, fixture("error_401_permission.json")).await;
     assert!(is_auth_error(&unauthorized));
-    assert!(
-        unauthorized.to_string().contains("belongs to another"),
-        "{unauthorized}"
+    assert_eq!(
+        auth_failure(&unauthorized),
+        Some(AuthFailure::MissingPermission { permission: None })
     );
-    assert!(
-        unauthorized
-            .to_string()
-            .contains("Missing the '' permission"),
-        "{unauthorized}"
-    );
+    let text = unauthorized.to_string();
+    assert!(text.contains(PERMISSION_HINT), "{text}");
+    assert!(text.contains("Missing the '' permission"), "{text}");
+    assert!(!text.contains("revoked"), "{text}");
+    assert!(!text.contains("another ThreatLocker instance"), "{text}");
     assert_eq!(unauthorized.request_id(), Some("7c1e9a42"));
+}
+
+#[tokio::test]
+async fn invite_lacking_each_permission_names_it() {
+    for permission in ["Edit Administrators", "Assign Roles"] {
+        let server = MockServer::start_async().await;
+        let body = format!(
+            r#"{{"LoggerId":"7c1e9a42","StatusCode":401,"Message":"Missing the '{permission}' permission"}}"#
+        );
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path("/portalapi/User/UserInviteByUsername")
+                    .json_body(json_fixture("invite_one_role.json"));
+                then.status(401).body(body);
+            })
+            .await;
+        let error = client(&server)
+            .users()
+            .invite("jane.doe@contoso.com")
+            .role(ORG, "0c7d2b9e-41aa-4f0e-8d3b-6a9f1e2c4d55")
+            .send()
+            .await
+            .unwrap_err();
+        mock.assert_async().await;
+        assert_eq!(
+            auth_failure(&error),
+            Some(AuthFailure::MissingPermission {
+                permission: Some(permission.to_owned())
+            })
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+        assert!(error.to_string().starts_with("user.invite: 401"), "{error}");
+        assert!(error.to_string().contains(PERMISSION_HINT), "{error}");
+    }
 }
 
 #[tokio::test]
 async fn envelope_errors_carry_message_and_logger_id() {
     let failed = error_from(417, fixture("error_417.json")).await;
     assert!(!is_auth_error(&failed));
+    assert_eq!(auth_failure(&failed), None);
     match &failed {
         Error::Api {
             status,

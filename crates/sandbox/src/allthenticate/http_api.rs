@@ -11,6 +11,7 @@ use http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use serde_json::{Value, json};
 
+use super::SuspensionReport;
 use super::state::{SmartCard, State, timestamp};
 use super::{Allthenticate, AuthMode};
 
@@ -273,21 +274,17 @@ fn is_email(text: &str) -> bool {
         && !text.chars().any(char::is_whitespace)
 }
 
-fn member_json(
-    member: &super::Member,
-    email_in_name: bool,
-    suspension_in_ad_status: bool,
-) -> Value {
+fn member_json(member: &super::Member, email_in_name: bool, report: &SuspensionReport) -> Value {
     let mut name = format!("{} {}", member.first_name, member.last_name);
     if email_in_name {
         name = format!("{name} ({})", member.email);
     }
-    let ad_status = if member.suspended && suspension_in_ad_status {
+    let state = if member.suspended {
         "SUSPENDED"
     } else {
         "ACTIVE"
     };
-    json!({
+    let mut record = json!({
         "user_id": member.user_id,
         "email_id": member.email_id,
         "email": member.email,
@@ -296,14 +293,28 @@ fn member_json(
         "name": name,
         "username": member.username,
         "unique_id": member.unique_id,
-        "ad_status": ad_status,
         "email_status": member.email_status,
         "created": member.created,
         "confirmed": member.confirmed,
         "active_date": member.active_date,
         "device_added": member.device_added,
         "groups": member.groups.iter().map(|group| vec![group]).collect::<Vec<_>>(),
-    })
+    });
+    let (ad_status, field) = match report {
+        SuspensionReport::AdStatus => (Some(state), None),
+        SuspensionReport::Field(name) => (Some("ACTIVE"), Some(name)),
+        SuspensionReport::AdStatusAlwaysActive => (Some("ACTIVE"), None),
+        SuspensionReport::NotReported => (None, None),
+    };
+    if let Some(object) = record.as_object_mut() {
+        if let Some(ad_status) = ad_status {
+            object.insert("ad_status".to_owned(), json!(ad_status));
+        }
+        if let Some(field) = field {
+            object.insert(field.clone(), json!(state));
+        }
+    }
+    record
 }
 
 fn cards_json(cards: &[SmartCard]) -> Value {
@@ -379,7 +390,7 @@ impl Allthenticate {
             .members
             .values()
             .filter(|member| member.tag == tag)
-            .map(|member| member_json(member, email_in_name, self.config.suspension_in_ad_status))
+            .map(|member| member_json(member, email_in_name, &self.config.suspension_report))
             .collect();
         Ok(reply(StatusCode::OK, &Value::Array(users)))
     }

@@ -42,27 +42,51 @@
 //!   `user_tag=GUEST` the guests only; with `email=true` the name reads
 //!   `"<first> <last> (<email>)"`.
 //!
-//! # Documented effects
+//! # Effects
 //!
-//! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given)
-//!   removes the member from the organization and from every group, deletes the policies
-//!   assigned only to them and takes them out of shared ones; the account stays (see
-//!   [`Allthenticate::outside_accounts`]). Given the email of a pending invite, it cancels
-//!   the invite.
-//! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list. Smart card
-//!   numbers must be digit strings; unless `allow_duplicates` is true, a list that repeats a
-//!   number or uses one held by another member is refused with 400.
-//! - `/modifyrank` takes the target's `user_id` as `admin_user_id`; only a caller of rank
-//!   `SUPER` ([`AllthenticateBuilder::caller_rank`]) may grant `ADMIN` or `SUPER`.
-//! - `/promoteguest` takes an `email_id` (optionally also a `user_id`, see
-//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a guest.
-//! - `/togglesuspension` flips the suspension; the state shows in `ad_status`
-//!   (`ACTIVE`/`SUSPENDED`) unless [`AllthenticateBuilder::suspension_in_ad_status`] is
-//!   off. Members whose email is not confirmed get 400. The body is
-//!   `{"success": ...}`, or empty with [`AllthenticateBuilder::empty_toggle_response`].
+//! Each rule is tagged: **[doc]** the vendor documents it; **[inferred]** the vendor
+//! reference infers it from the docs; **[choice]** this simulator's own choice where the
+//! docs are silent. Every [inferred] or [choice] rule that a client could trip over is
+//! configurable on [`AllthenticateBuilder`].
+//!
+//! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given
+//!   [doc]) removes the member from the organization and from every group, deletes the
+//!   policies assigned only to them and takes them out of shared ones; the account stays
+//!   (see [`Allthenticate::outside_accounts`]) [doc]. Neither parameter: 400 [choice].
+//!   Given the email of a pending invite, it cancels the invite [doc: Invites page; by
+//!   `email` is inferred].
+//! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list [doc for
+//!   smart cards; inferred for usernames from "an empty list deletes them all"]. Smart
+//!   card numbers must be digit strings [inferred from "integer string"]; unless
+//!   `allow_duplicates` is true, a list that repeats a number or uses one held by another
+//!   member is refused with 400 [choice: the duplicate rule is ambiguous]. A missing
+//!   `label` is stored as `""` [choice].
+//! - `/modifyrank` takes the target's `user_id` as `admin_user_id` [doc]; only a caller
+//!   of rank `SUPER` ([`AllthenticateBuilder::caller_rank`], default `SUPER` [choice]:
+//!   the API key's own rank is unknown) may grant `ADMIN` or `SUPER` [inferred]; an
+//!   unknown rank or user is 400 [inferred].
+//! - `/promoteguest` takes an `email_id` [doc: the wire name; the text calls it a
+//!   `user_id`] (optionally also a `user_id`, see
+//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a
+//!   guest [inferred].
+//! - `GET /user` for an unknown or deleted `email_id`: 400 [inferred].
+//! - `/togglesuspension` flips the suspension; the two states `ACTIVE`/`SUSPENDED` are
+//!   documented [doc]. Members whose email is not confirmed get 400 [inferred]. The body
+//!   is `{"success": ...}` [inferred: the vendor's "Returns" is empty], or empty with
+//!   [`AllthenticateBuilder::empty_toggle_response`].
+//! - **Where suspension shows is not documented.** No public field is shown to carry
+//!   it; by default the listing's `ad_status` reads `SUSPENDED`/`ACTIVE` [inferred: its
+//!   values match the documented states]. This is configurable with
+//!   [`SuspensionReport`] via [`AllthenticateBuilder::suspension_report`]: report it in
+//!   another field, keep `ad_status` at `ACTIVE` whatever the state, or not report it at
+//!   all.
 //! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
-//!   has it) adds known accounts at once and records invites for new addresses;
-//!   `POST /invites` with `email` resends a pending invite.
+//!   has it [doc: the two pages disagree]) adds known accounts at once and records
+//!   invites for new addresses [doc]; `POST /invites` with `email` resends a pending
+//!   invite [doc]. The value types of the answer's keys are [inferred].
+//! - Seeded data: `user_id`, `email_id` and `unique_id` come from different counters so
+//!   mix-ups show [choice, as the reference advises]; timestamps are
+//!   `YYYY-MM-DD HH:MM:SS` taken as UTC [inferred].
 
 mod http_api;
 mod state;
@@ -91,6 +115,24 @@ pub enum AuthMode {
     Query(String),
 }
 
+/// What the listing reports about a member's suspension. The vendor documents the states
+/// of `/togglesuspension` but no field carrying them, so every mode is a labelled choice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SuspensionReport {
+    /// `ad_status` is `SUSPENDED` for a suspended member, else `ACTIVE` (the default: the
+    /// vendor reference's inference).
+    #[default]
+    AdStatus,
+    /// The named field carries `SUSPENDED`/`ACTIVE`; `ad_status` stays `ACTIVE`.
+    Field(String),
+    /// `ad_status` is `ACTIVE` whatever the state: the suspension is kept but invisible,
+    /// while the field looks as if it reported it.
+    AdStatusAlwaysActive,
+    /// Not reported at all: the records carry no `ad_status` and no other suspension field.
+    NotReported,
+}
+
 /// Fixed settings of one simulator.
 #[derive(Debug)]
 struct Config {
@@ -98,7 +140,7 @@ struct Config {
     auth_mode: AuthMode,
     caller_rank: String,
     promote_accepts_user_id: bool,
-    suspension_in_ad_status: bool,
+    suspension_report: SuspensionReport,
     empty_toggle_response: bool,
     now: SystemTime,
 }
@@ -123,7 +165,7 @@ pub struct AllthenticateBuilder {
     auth_mode: AuthMode,
     caller_rank: String,
     promote_accepts_user_id: bool,
-    suspension_in_ad_status: bool,
+    suspension_report: SuspensionReport,
     empty_toggle_response: bool,
 }
 
@@ -143,7 +185,7 @@ impl Default for AllthenticateBuilder {
             auth_mode: AuthMode::Any,
             caller_rank: "SUPER".to_owned(),
             promote_accepts_user_id: false,
-            suspension_in_ad_status: true,
+            suspension_report: SuspensionReport::AdStatus,
             empty_toggle_response: false,
         }
     }
@@ -223,11 +265,10 @@ impl AllthenticateBuilder {
         self
     }
 
-    /// Shows suspension in `ad_status` (`ACTIVE`/`SUSPENDED`, default on). Off: the state
-    /// is kept but not visible in listings.
+    /// What the listing reports about suspension (default [`SuspensionReport::AdStatus`]).
     #[must_use]
-    pub fn suspension_in_ad_status(mut self, yes: bool) -> Self {
-        self.suspension_in_ad_status = yes;
+    pub fn suspension_report(mut self, report: SuspensionReport) -> Self {
+        self.suspension_report = report;
         self
     }
 
@@ -257,7 +298,7 @@ impl AllthenticateBuilder {
                 auth_mode: self.auth_mode,
                 caller_rank: self.caller_rank,
                 promote_accepts_user_id: self.promote_accepts_user_id,
-                suspension_in_ad_status: self.suspension_in_ad_status,
+                suspension_report: self.suspension_report,
                 empty_toggle_response: self.empty_toggle_response,
                 now: self.now,
             }),

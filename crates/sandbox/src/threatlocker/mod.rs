@@ -9,27 +9,51 @@
 //! - `POST /portalapi/UserRoles/UserRolesGetByParameters`
 //! - `POST /portalapi/Organization/OrganizationGetChildOrganizationsByParameters`
 //!
-//! Behaviour, following `shared/vendors/threatlocker.md` (choices for undocumented cases
-//! in brackets):
+//! Behaviour, following `shared/vendors/threatlocker.md`. ThreatLocker publishes request
+//! fields and permissions for these calls but no responses and no error contract, so
+//! every choice for an undocumented case is **in brackets**:
 //!
 //! - Paths are matched without regard to case (`/portalapi/`, `/portalAPI/`, ...), and so
-//!   are header names (HTTP). Wrong method on a known path: 405. Unknown path: 404.
-//! - `Authorization: <token>` raw. A missing or unknown token (also `Bearer <token>`)
-//!   gets **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}`.
+//!   are header names (HTTP) [the reference's inference from the KB's mixed spellings].
+//!   [Wrong method on a known path: 405. Unknown path: 404.]
+//! - `Authorization: <token>` raw. A missing or unknown token [also `Bearer <token>`]
+//!   gets **440** `{"message":"Unauthorized","error":"TOKEN_REVOKED"}` (one client
+//!   maintainer's live report; other clients assume 401).
 //! - `ManagedOrganizationId` (or, failing that, `OverrideManagedOrganizationId`) selects
 //!   the organization; absent or the zero GUID means the token's own organization.
 //!   [An organization the token can not manage, or an unknown one: 401. A malformed
 //!   GUID: 500.]
-//! - Invitations need the Assign Roles permission (else 401 `Missing the 'Assign Roles'
-//!   permission`). A malformed email, a missing or empty role list, a role of another
+//! - Invitations need **both** the Edit Administrators and the Assign Roles permission
+//!   (the seed article lists both). A token lacking one gets **401**
+//!   `Missing the '<name>' permission`, naming the first one missing in the seed's order
+//!   (Edit Administrators, then Assign Roles). [The status is the reference's observed one
+//!   for a valid token lacking a permission; the named text and the PascalCase envelope
+//!   follow the reference's inference.] [`ThreatLocker::token_lacking`] gives such tokens.
+//! - Invitations: a malformed email, a missing or empty role list, a role of another
 //!   organization or an unknown role, and an email already present in the organization
-//!   each get **417** `{LoggerId, StatusCode, Message}`. A success creates a pending user
-//!   holding only the email and answers 200 `{userId, username, organizationId}`.
-//! - Lists are bare arrays sorted by name, paged by `pageNumber`/`pageSize` in the body,
+//!   each get **417** `{LoggerId, StatusCode, Message}` [the reference's recommended
+//!   mapping; the real answers are undocumented]. A success creates a pending user
+//!   holding only the email (as the seed describes).
+//! - [Invitation response: ThreatLocker documents none.] By default 200
+//!   `{userId, username, organizationId}`, the body the reference suggests for a
+//!   simulator; **`userId` is this simulator's invention**, no public source shows a real
+//!   portal returning it. [`ThreatLockerBuilder::invite_response`] can answer an empty
+//!   body or `true` instead.
+//! - Lists are bare arrays [sorted by name; children optionally by date], paged by `pageNumber`/`pageSize` in the body,
 //!   with a `pagination` header `{"currentPage","itemsPerPage","totalItems","totalPages"}`.
-//!   [Missing or non-positive paging fields: 417.] An empty page is `[]`, or `null` or an
+//!   [Missing paging fields or a page size below 1: 417, the reference's status for a
+//!   validation failure.] [A page number below 1 has no documented answer: by default
+//!   417 `Page number and page size must be greater than 0`; see [`PageBelowOne`] and
+//!   [`ThreatLockerBuilder::page_below_one`].] An empty page is `[]`, or `null` or an
 //!   empty body with [`ThreatLockerBuilder::empty_list`].
-//! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`.
+//! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`
+//!   (observed for wrong body shapes; [which shapes] is a choice).
+//! - Timezones: a fixed list of real Windows ids with `id`, `displayName`,
+//!   `standardName`, `baseUtcOffset`, `supportsDaylightSavingTime` [only `id` is
+//!   documented]. Roles and organizations carry the fields the reference takes from
+//!   ThreatLocker's public C# models and clients [the JSON names are assumed camelCase].
+//! - [No rate limit, as none is documented.] Users other than pending invitations are
+//!   seeded data; the public API has no call to list them.
 //!
 //! ```
 //! use portal_sandbox::Sandbox;
@@ -101,6 +125,56 @@ pub enum EmptyList {
     EmptyBody,
 }
 
+/// How a list call with a `pageNumber` below 1 is answered.
+///
+/// No source says what the portal does (the KB only says pages count from 1); this is a
+/// labelled simulator choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PageBelowOne {
+    /// 417 `Page number and page size must be greater than 0`, the reference's status for
+    /// a validation failure (the default).
+    #[default]
+    Reject,
+    /// Treated as page 1, as a lenient server might.
+    FirstPage,
+}
+
+/// What a successful invitation answers. ThreatLocker documents no response body, so
+/// each is a labelled simulator choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum InviteResponse {
+    /// `{"userId", "username", "organizationId"}`, the reference's suggested simulator
+    /// body (the default). `userId` is invented: no source shows a real portal sending it.
+    #[default]
+    Object,
+    /// An empty body.
+    Empty,
+    /// `true`.
+    True,
+}
+
+/// A permission the invitation call needs (the seed lists both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Permission {
+    /// `Edit Administrators`.
+    EditAdministrators,
+    /// `Assign Roles`.
+    AssignRoles,
+}
+
+impl Permission {
+    /// The name the portal uses in `Missing the '<name>' permission`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::EditAdministrators => "Edit Administrators",
+            Self::AssignRoles => "Assign Roles",
+        }
+    }
+}
+
 /// An organization of the simulated tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -158,7 +232,8 @@ pub struct SimUser {
 #[derive(Debug, Clone)]
 struct Token {
     organization_id: Uuid,
-    can_assign_roles: bool,
+    /// The invitation permissions this token lacks.
+    lacking: Vec<Permission>,
 }
 
 struct State {
@@ -169,6 +244,8 @@ struct State {
     tokens: HashMap<String, Token>,
     lacking: HashMap<String, Vec<Uuid>>,
     empty_list: EmptyList,
+    page_below_one: PageBelowOne,
+    invite_response: InviteResponse,
     rng: fastrand::Rng,
     logger_seq: u64,
 }
@@ -204,6 +281,8 @@ pub struct ThreatLockerBuilder {
     users: usize,
     now: SystemTime,
     empty_list: EmptyList,
+    page_below_one: PageBelowOne,
+    invite_response: InviteResponse,
 }
 
 impl Default for ThreatLockerBuilder {
@@ -219,6 +298,8 @@ impl Default for ThreatLockerBuilder {
             users: 10,
             now: UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_SECS),
             empty_list: EmptyList::Array,
+            page_below_one: PageBelowOne::Reject,
+            invite_response: InviteResponse::Object,
         }
     }
 }
@@ -275,6 +356,20 @@ impl ThreatLockerBuilder {
     #[must_use]
     pub fn empty_list(mut self, style: EmptyList) -> Self {
         self.empty_list = style;
+        self
+    }
+
+    /// How a `pageNumber` below 1 is answered (default [`PageBelowOne::Reject`]: 417).
+    #[must_use]
+    pub fn page_below_one(mut self, choice: PageBelowOne) -> Self {
+        self.page_below_one = choice;
+        self
+    }
+
+    /// What a successful invitation answers (default [`InviteResponse::Object`]).
+    #[must_use]
+    pub fn invite_response(mut self, choice: InviteResponse) -> Self {
+        self.invite_response = choice;
         self
     }
 
@@ -372,14 +467,14 @@ impl ThreatLockerBuilder {
             token.clone(),
             Token {
                 organization_id: parent,
-                can_assign_roles: true,
+                lacking: Vec::new(),
             },
         );
         tokens.insert(
             limited_token.clone(),
             Token {
                 organization_id: parent,
-                can_assign_roles: false,
+                lacking: vec![Permission::AssignRoles],
             },
         );
         ThreatLocker {
@@ -391,6 +486,8 @@ impl ThreatLockerBuilder {
                 tokens,
                 lacking,
                 empty_list: self.empty_list,
+                page_below_one: self.page_below_one,
+                invite_response: self.invite_response,
                 rng,
                 logger_seq: 0,
             })),
@@ -424,9 +521,26 @@ impl ThreatLocker {
         self.token.clone()
     }
 
-    /// A token of the parent organization lacking the Assign Roles permission.
+    /// A token of the parent organization lacking the Assign Roles permission (it has
+    /// Edit Administrators).
     pub fn limited_token(&self) -> String {
         self.limited_token.clone()
+    }
+
+    /// A new token of the parent organization lacking `permissions` (and holding the
+    /// other invitation permission), 64 lowercase hex.
+    pub fn token_lacking(&self, permissions: &[Permission]) -> String {
+        let mut state = self.lock();
+        let token = hex_token(&mut state.rng);
+        let organization_id = state.parent;
+        state.tokens.insert(
+            token.clone(),
+            Token {
+                organization_id,
+                lacking: permissions.to_vec(),
+            },
+        );
+        token
     }
 
     /// Revokes `token`: later calls with it get 440. Returns whether it existed.
@@ -711,6 +825,9 @@ fn paging(state: &mut State, body: &Value) -> Result<(u64, u64), Box<Response<Bo
         (Some(page), Some(size)) if page > 0 && size > 0 => {
             Ok((page.unsigned_abs(), size.unsigned_abs()))
         }
+        (Some(_), Some(size)) if size > 0 && state.page_below_one == PageBelowOne::FirstPage => {
+            Ok((1, size.unsigned_abs()))
+        }
         _ => Err(Box::new(state.expectation_failed(
             "Page number and page size must be greater than 0",
         ))),
@@ -938,11 +1055,14 @@ fn list_children(state: &mut State, organization: Uuid, body: &Value) -> Respons
 }
 
 fn invite(state: &mut State, token: &Token, organization: Uuid, body: &Value) -> Response<Body> {
-    if !token.can_assign_roles {
-        return state.envelope(
-            StatusCode::UNAUTHORIZED,
-            "Missing the 'Assign Roles' permission",
-        );
+    // The seed's order: Edit Administrators and Assign Roles.
+    for permission in [Permission::EditAdministrators, Permission::AssignRoles] {
+        if token.lacking.contains(&permission) {
+            return state.envelope(
+                StatusCode::UNAUTHORIZED,
+                &format!("Missing the '{}' permission", permission.name()),
+            );
+        }
     }
     let Some(object) = body.as_object() else {
         return state.internal_error();
@@ -1002,10 +1122,14 @@ fn invite(state: &mut State, token: &Token, organization: Uuid, body: &Value) ->
         pending: true,
         role_ids,
     });
-    respond(
-        StatusCode::OK,
-        Some(&json!({"userId": id, "username": username, "organizationId": organization})),
-    )
+    match state.invite_response {
+        InviteResponse::Object => respond(
+            StatusCode::OK,
+            Some(&json!({"userId": id, "username": username, "organizationId": organization})),
+        ),
+        InviteResponse::Empty => respond(StatusCode::OK, None),
+        InviteResponse::True => respond(StatusCode::OK, Some(&Value::Bool(true))),
+    }
 }
 
 #[cfg(test)]
