@@ -91,6 +91,10 @@ pub enum PortalError {
     /// Something the plan names (a role, a group) is not in the portal.
     #[error("{0}")]
     NotFound(String),
+    /// The portal's state could not be confirmed, so the action was not taken (or, where
+    /// the message says so, taken once and not confirmed); a person should look.
+    #[error("{0}")]
+    Unconfirmed(String),
 }
 
 /// Each step's result, in the order of the steps.

@@ -1,11 +1,11 @@
 //! Allthenticate: list, invite, suspend (reversible), delete. The API reports no sign-in
 //! times, so last login is `unknown` and nobody is judged idle here.
 
-use allthenticate_client::{Client, EmailId, User};
+use allthenticate_client::{Client, EmailId, SuspensionError, User};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
-use crate::portal::{Listing, Operation, Portal, Reply};
+use crate::portal::{Listing, Operation, Portal, PortalError, Reply};
 use crate::record::{LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
@@ -61,7 +61,12 @@ impl Portal for AllthenticatePortal {
             let users = self.client.users();
             match action {
                 // No request when already suspended.
-                Action::Suspend => users.suspend(email_id(target)?).await.map(drop)?,
+                Action::Suspend => users.suspend(email_id(target)?).await.map(drop).map_err(
+                    |error| match error {
+                        SuspensionError::Request(error) => PortalError::Client(error),
+                        unconfirmed => PortalError::Unconfirmed(unconfirmed.to_string()),
+                    },
+                )?,
                 Action::Delete => users
                     .delete()
                     .email_id(email_id(target)?)
