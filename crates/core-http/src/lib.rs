@@ -64,7 +64,10 @@ pub use error::{
 };
 pub use operation::Operation;
 pub use pacer::RateLimitScope;
-pub use paginate::{ItemStream, Page, PageRequest, Pagination, paginate};
+pub use paginate::{
+    EarlyEnd, ItemStream, Page, PageRequest, Pagination, ShortListing, Shortfall, paginate,
+    paginate_with,
+};
 pub use rate_limit::{RateLimitHeaders, RateLimitInfo, ResetHeader};
 pub use request::{RequestBuilder, Response, decode_json};
 pub use retry::RetryPolicy;

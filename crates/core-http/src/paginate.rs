@@ -7,7 +7,9 @@
 //! the reported total. A server that repeats a cursor or returns the same page twice ends
 //! the stream with [`Error::Pagination`] instead of looping, and so does an empty page
 //! before the total or page count the server announced (the listing would otherwise end
-//! early without a word).
+//! early without a word), unless the caller chose [`EarlyEnd::Stop`] through
+//! [`paginate_with`]: then the stream ends with what it has, logs a warning and records
+//! the [`Shortfall`] where the caller can read it.
 //!
 //! Offset paging can read ahead ([`Pagination::Offset`]'s `read_ahead`): while one page is
 //! fetched and decoded, the request for the page after it is already out, so the server
@@ -21,6 +23,7 @@
 use std::collections::HashSet;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 
 use futures_util::future::{MaybeDone, maybe_done};
@@ -142,6 +145,50 @@ impl<T> Page<T> {
     }
 }
 
+/// What an empty page before the end the server announced does to a listing.
+#[derive(Debug, Clone, Default)]
+pub enum EarlyEnd {
+    /// End the stream with [`Error::Pagination`] (the default of [`paginate`]).
+    #[default]
+    Fail,
+    /// End the stream cleanly with the items it has, log a warning and record the
+    /// [`Shortfall`] in the handle (for servers whose totals can overcount, such as a
+    /// total that includes items the caller may not see).
+    Stop(ShortListing),
+}
+
+/// Where a listing run with [`EarlyEnd::Stop`] records that it ended early; clones share
+/// the record.
+#[derive(Debug, Clone, Default)]
+pub struct ShortListing(Arc<Mutex<Option<Shortfall>>>);
+
+impl ShortListing {
+    /// A handle with nothing recorded.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How the listing fell short, once it has ended early; `None` while it has not.
+    pub fn shortfall(&self) -> Option<Shortfall> {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn record(&self, shortfall: Shortfall) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(shortfall);
+    }
+}
+
+/// A listing that ended on an empty page before the end the server had announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortfall {
+    /// The items the listing returned.
+    pub returned: u64,
+    /// The total number of items the server announced, when it announced one.
+    pub announced_items: Option<u64>,
+    /// The number of pages the server announced, when it announced one.
+    pub announced_pages: Option<u64>,
+}
+
 /// A page request sent ahead of its turn, and its (possibly finished) fetch.
 type Ahead<Fut> = (PageRequest, Pin<Box<MaybeDone<Fut>>>);
 
@@ -158,10 +205,30 @@ struct State<F, Fut: Future> {
     pending_error: Option<Error>,
     /// The page requested ahead (offset paging with `read_ahead`).
     ahead: Option<Ahead<Fut>>,
+    /// What an empty page before the announced end does.
+    early_end: EarlyEnd,
+    /// The items the pages so far held.
+    returned: u64,
 }
 
-/// Streams every item of a paged listing; see the [module docs](self).
+/// Streams every item of a paged listing; see the [module docs](self). An empty page
+/// before the announced end is an error ([`EarlyEnd::Fail`]).
 pub fn paginate<T, F, Fut>(operation: &'static str, strategy: Pagination, fetch: F) -> ItemStream<T>
+where
+    T: Send + 'static,
+    F: FnMut(PageRequest) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    paginate_with(operation, strategy, EarlyEnd::Fail, fetch)
+}
+
+/// [`paginate`], choosing what an empty page before the announced end does.
+pub fn paginate_with<T, F, Fut>(
+    operation: &'static str,
+    strategy: Pagination,
+    early_end: EarlyEnd,
+    fetch: F,
+) -> ItemStream<T>
 where
     T: Send + 'static,
     F: FnMut(PageRequest) -> Fut + Send + 'static,
@@ -183,6 +250,8 @@ where
         announced: (None, None),
         pending_error: None,
         ahead: None,
+        early_end,
+        returned: 0,
     };
     // The engine works page by page; items are then handed out straight from each page,
     // so the paging state is not moved around once per item.
@@ -208,6 +277,7 @@ where
             return Some((Err(error), state));
         }
         state.last_fingerprint = page.fingerprint;
+        state.returned += page.items.len() as u64;
         match state.after(&request, &page) {
             Ok(next) => state.next = next,
             Err(error) => state.pending_error = Some(error),
@@ -360,10 +430,29 @@ impl<F, Fut: Future> State<F, Fut> {
             }
             _ => false,
         };
-        if early {
-            Err(self.misbehaved("an empty page came before the end the server had announced"))
-        } else {
-            Ok(None)
+        if !early {
+            return Ok(None);
+        }
+        match &self.early_end {
+            EarlyEnd::Fail => {
+                Err(self.misbehaved("an empty page came before the end the server had announced"))
+            }
+            EarlyEnd::Stop(short) => {
+                let shortfall = Shortfall {
+                    returned: self.returned,
+                    announced_items: total,
+                    announced_pages: pages,
+                };
+                tracing::warn!(
+                    operation = self.operation,
+                    returned = shortfall.returned,
+                    announced_items = shortfall.announced_items,
+                    announced_pages = shortfall.announced_pages,
+                    "the listing ended on an empty page before the end the server announced; stopping with what was returned"
+                );
+                short.record(shortfall);
+                Ok(None)
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 //! The four paging styles over several pages, and servers that would make a naive client loop.
 
-use core_http::{Error, HttpClient, Operation, Page, PageRequest, Pagination, Result, paginate};
+use core_http::{
+    EarlyEnd, Error, HttpClient, Operation, Page, PageRequest, Pagination, Result, ShortListing,
+    Shortfall, paginate, paginate_with,
+};
 use futures_util::StreamExt;
 use httpmock::prelude::*;
 use serde::Deserialize;
@@ -41,9 +44,19 @@ fn offset_stream_with(
     size: u32,
     read_ahead: bool,
 ) -> core_http::ItemStream<u32> {
-    paginate(
+    offset_stream_ending(client, size, read_ahead, EarlyEnd::Fail)
+}
+
+fn offset_stream_ending(
+    client: HttpClient,
+    size: u32,
+    read_ahead: bool,
+    early_end: EarlyEnd,
+) -> core_http::ItemStream<u32> {
+    paginate_with(
         LIST.name,
         Pagination::Offset { size, read_ahead },
+        early_end,
         move |request| {
             let client = client.clone();
             async move {
@@ -527,6 +540,48 @@ async fn an_empty_page_before_the_announced_end_is_an_error() {
     let (items, error) = collect(offset_stream(client, 2)).await;
     assert_eq!(items, vec![1, 2]);
     assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
+}
+
+/// A server whose total overcounts (LogicMonitor under role-restricted visibility): with
+/// `EarlyEnd::Stop` the listing ends cleanly with what it has and says how it fell short.
+#[tokio::test]
+async fn an_early_empty_page_can_stop_the_listing_and_record_the_shortfall() {
+    let server = MockServer::start_async().await;
+    for (offset, body) in [
+        ("0", r#"{"total":7,"items":[1,2]}"#),
+        ("2", r#"{"total":7,"items":[3]}"#),
+        ("3", r#"{"total":7,"items":[]}"#),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/users")
+                    .query_param("offset", offset);
+                then.status(200).body(body);
+            })
+            .await;
+    }
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let short = ShortListing::new();
+    let stream = offset_stream_ending(client, 2, false, EarlyEnd::Stop(short.clone()));
+    assert_eq!(
+        short.shortfall(),
+        None,
+        "nothing is recorded before the end"
+    );
+
+    let (items, error) = collect(stream).await;
+
+    assert_eq!(items, [1, 2, 3]);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(
+        short.shortfall(),
+        Some(Shortfall {
+            returned: 3,
+            announced_items: Some(7),
+            announced_pages: None,
+        })
+    );
 }
 
 #[tokio::test]

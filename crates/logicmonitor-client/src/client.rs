@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use core_http::{
-    BearerAuth, Clock, Error, HeaderName, HeaderValue, HttpClient, ItemStream, Operation, Page,
-    PageRequest, Pagination, RateLimitHeaders, RateLimitScope, ResetHeader, Result, RetryPolicy,
-    SecretString, SystemClock, paginate,
+    BearerAuth, Clock, EarlyEnd, Error, HeaderName, HeaderValue, HttpClient, ItemStream, Operation,
+    Page, PageRequest, Pagination, RateLimitHeaders, RateLimitScope, ResetHeader, Result,
+    RetryPolicy, SecretString, ShortListing, SystemClock, paginate_with,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -488,10 +488,28 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
     /// Every matching item, page after page (`offset += items`), until `total` is reached
     /// or a page comes back empty. Nothing is sent until the stream is polled; invalid
     /// parameters are reported as its first item.
+    ///
+    /// LogicMonitor's `total` can count items the caller may not see (role-restricted
+    /// visibility), so an empty page before it ends the stream with what it has and a
+    /// logged warning, as LogicMonitor's own PowerShell module does, rather than with an
+    /// error; [`stream_counted`](Self::stream_counted) also tells by how much it fell short.
     pub fn stream(self) -> ItemStream<T> {
+        self.stream_counted().0
+    }
+
+    /// [`stream`](Self::stream), and a handle that tells, once the stream has ended,
+    /// whether it ended on an empty page before LogicMonitor's `total` (counted from the
+    /// request's starting offset) and how many items were returned.
+    pub fn stream_counted(self) -> (ItemStream<T>, ShortListing) {
+        let short = ShortListing::new();
         let checked = match self.checked() {
             Ok(checked) => checked,
-            Err(error) => return Box::pin(futures_util::stream::once(async { Err(error) })),
+            Err(error) => {
+                return (
+                    Box::pin(futures_util::stream::once(async { Err(error) })),
+                    short,
+                );
+            }
         };
         let http = self.client.http.clone();
         let operation = self.operation;
@@ -499,9 +517,10 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
         let start = checked.offset;
         let size = checked.size.unwrap_or(MAX_PAGE_SIZE);
         let read_ahead = self.params.read_ahead;
-        paginate(
+        let stream = paginate_with(
             operation.name,
             Pagination::Offset { size, read_ahead },
+            EarlyEnd::Stop(short.clone()),
             move |request: PageRequest| {
                 let http = http.clone();
                 let checked = checked.clone();
@@ -525,7 +544,8 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
                         .fingerprint(fingerprint))
                 }
             },
-        )
+        );
+        (stream, short)
     }
 }
 

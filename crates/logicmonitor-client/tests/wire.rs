@@ -850,3 +850,40 @@ async fn bad_role_and_token_input_sends_nothing() {
     );
     any.assert_calls_async(0).await;
 }
+
+/// LogicMonitor's `total` can overcount (role-restricted visibility): an empty page
+/// before it ends the listing with what was returned, and the shortfall is reported.
+#[tokio::test]
+async fn an_empty_page_before_total_ends_the_listing_and_reports_the_shortfall() {
+    let server = MockServer::start_async().await;
+    for (offset, body) in [
+        (
+            None,
+            r#"{"total":5,"items":[{"id":1,"username":"a"},{"id":2,"username":"b"}]}"#,
+        ),
+        (Some("2"), r#"{"total":5,"items":[]}"#),
+    ] {
+        server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path("/santaba/rest/setting/admins");
+                match offset {
+                    Some(offset) => when.query_param("offset", offset),
+                    None => when.query_param_missing("offset"),
+                };
+                then.status(200).body(body);
+            })
+            .await;
+    }
+    let client = client(&server);
+
+    let (stream, short) = client.users().list().size(2).stream_counted();
+    let users: Vec<_> = stream.collect().await;
+
+    let ids: Vec<_> = users.into_iter().map(|user| user.unwrap().id).collect();
+    assert_eq!(ids, [AdminId(1), AdminId(2)]);
+    let shortfall = short.shortfall().expect("the listing fell short");
+    assert_eq!(
+        (shortfall.returned, shortfall.announced_items),
+        (2, Some(5))
+    );
+}

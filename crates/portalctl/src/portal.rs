@@ -55,6 +55,15 @@ pub fn unsupported(vendor: Vendor, operation: Operation) -> String {
 pub enum Listing {
     /// The portal's users.
     Users(Vec<UserRecord>),
+    /// The users the portal returned before its listing ended early, on an empty page
+    /// before the total it had announced (LogicMonitor's total can count users the
+    /// credentials may not see): worked with, and reported.
+    Partial {
+        /// The users returned.
+        users: Vec<UserRecord>,
+        /// How many users the portal reported.
+        reported: u64,
+    },
     /// The vendor offers no user listing; its organization and this many child
     /// organizations hold people who must be checked by hand.
     Unlisted {
@@ -124,6 +133,10 @@ pub trait Portal: fmt::Debug + Send + Sync {
         Box::pin(async move {
             match self.list().await? {
                 Listing::Users(users) => Ok(format!("credentials accepted, {} users", users.len())),
+                Listing::Partial { users, reported } => Ok(format!(
+                    "credentials accepted, {} users (the portal reported {reported})",
+                    users.len()
+                )),
                 Listing::Unlisted { .. } => Err(self.refuse(Operation::List)),
             }
         })

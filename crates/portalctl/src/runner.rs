@@ -88,6 +88,10 @@ impl<'a> Runner<'a> {
         for (portal, listing) in listings {
             match listing {
                 Ok(Listing::Users(users)) => gathered.listed.push((portal, users)),
+                Ok(Listing::Partial { users, reported }) => {
+                    report::note(&portal.name, &partial_listing(reported, users.len()));
+                    gathered.listed.push((portal, users));
+                }
                 Ok(Listing::Unlisted {
                     child_organizations,
                 }) => report::note(
@@ -187,6 +191,13 @@ impl<'a> Runner<'a> {
             Stop::Failure(format!("journal `{}`: {error}", self.journal.display()))
         })
     }
+}
+
+/// The note for a listing that ended before the total the portal reported.
+fn partial_listing(reported: u64, returned: usize) -> String {
+    format!(
+        "portal reported {reported} users, returned {returned}: its listing ended early (users these credentials may not see); working with those returned"
+    )
 }
 
 /// A failed listing as reported: a portal that can not list users failed to walk its

@@ -985,3 +985,29 @@ async fn groups_are_listed_created_moved_into_and_deleted_on_logicmonitor() {
     );
     assert_eq!(world.requests(), before);
 }
+
+/// LogicMonitor's total can count users the credentials may not see: a listing that ends
+/// on an empty page before it is worked with and reported, not failed nor silently short.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_says_when_a_portal_returned_fewer_users_than_it_reported() {
+    let world = World::start("partial-listing", 2, 0).await;
+    world.servers[3].faults().inject(
+        portal_sandbox::Fault::status(200)
+            .json_body(&serde_json::json!({"total": 41, "searchId": null, "items": []}))
+            .on_method(http::Method::GET)
+            .on_path("/santaba/rest/setting/admins")
+            .times(1),
+    );
+
+    let output = world.run(&["audit", "--format", "json"]).await;
+
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("portal `lm`: portal reported 41 users, returned 0"),
+        "{stderr}"
+    );
+    let users: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(users.iter().all(|user| user["portal"] != "lm"));
+    assert!(users.iter().any(|user| user["portal"] == "at"));
+}

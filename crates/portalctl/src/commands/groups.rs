@@ -77,7 +77,7 @@ pub async fn run(runner: &Runner<'_>, command: &GroupsCommand) -> Result<Done, S
         };
         let users = if matches!(command, GroupsCommand::Move { .. }) {
             match runner.list_one(portal).await {
-                Some(Listing::Users(users)) => users,
+                Some(Listing::Users(users) | Listing::Partial { users, .. }) => users,
                 Some(Listing::Unlisted { .. }) => {
                     failed += 1;
                     report::failure(&portal.name, &unsupported(portal.vendor(), Operation::List));

@@ -76,7 +76,7 @@ pub fn plan(
 ) -> Plan {
     let action = Action::Invite(role.to_owned());
     let already = match listing {
-        Listing::Users(users) => users
+        Listing::Users(users) | Listing::Partial { users, .. } => users
             .iter()
             .any(|user| user.email.as_deref() == Some(email)),
         Listing::Unlisted { .. } => journal

@@ -78,7 +78,7 @@ impl Portal for LogicmonitorPortal {
                 .into_iter()
                 .map(|group| (group.id, group.name.unwrap_or_default()))
                 .collect();
-            let users = self
+            let (stream, short) = self
                 .client
                 .users()
                 .list()
@@ -86,11 +86,18 @@ impl Portal for LogicmonitorPortal {
                 // The pages LogicMonitor's total announces are fetched one ahead: it
                 // prepares the next page while this one is normalized.
                 .read_ahead(true)
-                .stream()
+                .stream_counted();
+            let users = stream
                 .map_ok(|user| record(&self.name, &names, &user))
                 .try_collect()
                 .await?;
-            Ok(Listing::Users(users))
+            Ok(match short.shortfall() {
+                Some(shortfall) => Listing::Partial {
+                    users,
+                    reported: shortfall.announced_items.unwrap_or(shortfall.returned),
+                },
+                None => Listing::Users(users),
+            })
         })
     }
 
