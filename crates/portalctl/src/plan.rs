@@ -10,6 +10,7 @@ use chrono::Utc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
+use crate::exit::Done;
 use crate::journal::{Entry, Journal, Outcome};
 use crate::output::write_table;
 use crate::portal::Operation;
@@ -149,6 +150,9 @@ pub struct Plan {
     /// Portals where the operation is not offered by the vendor or could not be planned:
     /// (portal, reason).
     pub skipped: Vec<(String, String)>,
+    /// Accounts the command should change but will not, because their state is unknown:
+    /// (portal, reason). A plan with refusals can end at best partial.
+    pub refused: Vec<(String, String)>,
 }
 
 /// The result of applying a plan.
@@ -189,7 +193,19 @@ impl Plan {
         for (portal, reason) in &self.skipped {
             writeln!(out, "{portal}: not done: {reason}")?;
         }
+        for (portal, reason) in &self.refused {
+            writeln!(out, "{portal}: refused: {reason}")?;
+        }
         Ok(())
+    }
+
+    /// [`Done::Partial`] when accounts were refused, else [`Done::Complete`].
+    pub fn refusals(&self) -> Done {
+        if self.refused.is_empty() {
+            Done::Complete
+        } else {
+            Done::Partial
+        }
     }
 
     /// Carries out every step with `run`, journaling each before and after. A failed step
@@ -299,6 +315,7 @@ mod tests {
                 "tl".into(),
                 "threatlocker's API does not offer suspend".into(),
             )],
+            refused: vec![],
         };
         let mut out = Vec::new();
         plan.print(&mut out).unwrap();
@@ -320,6 +337,7 @@ mod tests {
         let plan = Plan {
             steps: vec![step("a"), step("b"), step("c")],
             skipped: vec![],
+            refused: vec![],
         };
 
         let applied = block_on(plan.apply(&mut journal, |step| {
@@ -362,6 +380,7 @@ mod tests {
         let plan = Plan {
             steps: vec![step("a"), step("b")],
             skipped: vec![],
+            refused: vec![],
         };
         let batch = async { Ok(vec![Ok(()), Err("no role named `x`".to_owned())]) };
 

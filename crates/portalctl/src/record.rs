@@ -43,6 +43,9 @@ pub enum UserStatus {
     Pending,
     /// A vendor state portalctl does not interpret.
     Other(String),
+    /// The portal does not show whether the account is suspended (the reason): nothing
+    /// that depends on it is done.
+    Unknown(String),
 }
 
 impl UserStatus {
@@ -53,6 +56,7 @@ impl UserStatus {
             UserStatus::Suspended => "suspended",
             UserStatus::Pending => "pending",
             UserStatus::Other(other) => other,
+            UserStatus::Unknown(_) => "unknown",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::process::Output;
 use std::time::SystemTime;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
+use portal_sandbox::allthenticate::{Allthenticate, AllthenticateBuilder, SuspensionReport};
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
@@ -31,6 +31,16 @@ struct World {
 
 impl World {
     async fn start(name: &str, children: usize, lacking: usize) -> Self {
+        Self::start_with(name, children, lacking, |at| at).await
+    }
+
+    /// [`World::start`], with the Allthenticate simulator's settings changed by `at`.
+    async fn start_with(
+        name: &str,
+        children: usize,
+        lacking: usize,
+        at: impl FnOnce(AllthenticateBuilder) -> AllthenticateBuilder,
+    ) -> Self {
         let now = SystemTime::now();
         let tl = ThreatLocker::builder()
             .seed(3)
@@ -38,13 +48,13 @@ impl World {
             .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))
             .children_lacking_role("Technician", lacking)
             .build();
-        let at = Allthenticate::builder()
+        let at = at(Allthenticate::builder()
             .seed(3)
             .users(30)
             .guests(0)
             .api_key(AT_KEY)
-            .now(now)
-            .build();
+            .now(now))
+        .build();
         let pp = PartnerPortalSim::builder()
             .seed(3)
             .users(30)
@@ -1010,4 +1020,42 @@ async fn audit_says_when_a_portal_returned_fewer_users_than_it_reported() {
     let users: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert!(users.iter().all(|user| user["portal"] != "lm"));
     assert!(users.iter().any(|user| user["portal"] == "at"));
+}
+
+/// A portal that does not show whether a person is suspended: offboarding refuses to
+/// toggle there (a toggle could re-activate them), says why, ends partial, and still
+/// offboards everywhere else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offboard_refuses_where_the_suspension_state_is_unknown() {
+    let world = World::start_with("offboard-unknown", 2, 0, |at| {
+        at.suspension_report(SuspensionReport::NotReported)
+    })
+    .await;
+    let email = everywhere(&world);
+
+    let output = world.run(&["offboard", &email, "--apply"]).await;
+
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains(&format!("at: refused: {email}")) && stdout.contains("state is unknown"),
+        "{stdout}"
+    );
+    assert!(!world.at.member_by_email(&email).unwrap().suspended);
+    assert!(
+        world.servers[1]
+            .journal()
+            .entries()
+            .iter()
+            .all(|entry| !entry.path.contains("togglesuspension")),
+        "nothing toggled"
+    );
+    assert!(journaled(&world, "at").is_empty());
+    assert_eq!(
+        journaled(&world, "pp"),
+        [
+            ("delete".to_owned(), "started".to_owned()),
+            ("delete".to_owned(), "done".to_owned())
+        ]
+    );
 }

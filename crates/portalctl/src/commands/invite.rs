@@ -126,7 +126,7 @@ pub fn plan_children(
         .collect();
     Plan {
         steps,
-        skipped: Vec::new(),
+        ..Plan::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub async fn run(runner: &Runner<'_>, email: &str) -> Result<Done, Stop> {
     runner
         .carry_out(&plan)
         .await
-        .map(|done| done.and(gathered.done()))
+        .map(|done| done.and(gathered.done()).and(plan.refusals()))
 }
 
 /// How a leaver is removed from `portal`: suspend where possible, else delete, else
@@ -69,8 +69,21 @@ pub fn plan(email: &str, portals: &[Connected], listed: &[(&Connected, Vec<UserR
             .iter()
             .filter(|user| user.email.as_deref() == Some(email))
         {
-            if action == Action::Suspend && user.status == UserStatus::Suspended {
-                continue;
+            if action == Action::Suspend {
+                match &user.status {
+                    UserStatus::Suspended => continue,
+                    UserStatus::Unknown(reason) => {
+                        plan.refused.push((
+                            portal.name.clone(),
+                            format!(
+                                "{email} ({}) not suspended: its suspension state is unknown ({reason}); suspending could re-activate it, check it by hand",
+                                user.id
+                            ),
+                        ));
+                        continue;
+                    }
+                    _ => {}
+                }
             }
             plan.steps.push(Step {
                 portal: portal.name.clone(),

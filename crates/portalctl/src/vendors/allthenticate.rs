@@ -1,7 +1,7 @@
 //! Allthenticate: list, invite, suspend (reversible), delete. The API reports no sign-in
 //! times, so last login is `unknown` and nobody is judged idle here.
 
-use allthenticate_client::{Client, EmailId, SuspensionError, User};
+use allthenticate_client::{Client, EmailId, SuspensionError, SuspensionState, User};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
@@ -51,7 +51,10 @@ impl Portal for AllthenticatePortal {
         Box::pin(async move {
             let users = self.client.users().list().send().await?;
             Ok(Listing::Users(
-                users.iter().map(|user| record(&self.name, user)).collect(),
+                users
+                    .iter()
+                    .map(|user| record(&self.name, user, self.client.suspension_state(user)))
+                    .collect(),
             ))
         })
     }
@@ -88,7 +91,8 @@ impl Portal for AllthenticatePortal {
     }
 }
 
-fn record(portal: &str, user: &User) -> UserRecord {
+/// `suspension` as the client reads it through its configured source.
+fn record(portal: &str, user: &User, suspension: SuspensionState) -> UserRecord {
     UserRecord {
         portal: portal.to_owned(),
         vendor: Vendor::Allthenticate,
@@ -99,10 +103,11 @@ fn record(portal: &str, user: &User) -> UserRecord {
             .name
             .clone()
             .or_else(|| full_name(user.first_name.as_deref(), user.last_name.as_deref())),
-        status: if user.is_suspended() {
-            UserStatus::Suspended
-        } else {
-            UserStatus::Active
+        status: match suspension {
+            SuspensionState::Active => UserStatus::Active,
+            SuspensionState::Suspended => UserStatus::Suspended,
+            SuspensionState::Unknown { reason } => UserStatus::Unknown(reason),
+            other => UserStatus::Unknown(other.to_string()),
         },
         last_login: LastLogin::Unknown,
         roles: Vec::new(),
