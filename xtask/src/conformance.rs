@@ -9,6 +9,8 @@
 //! schema-valid data accepted and invalid data refused. The exceptions a vendor's
 //! documented behaviour needs are in `xtask/conformance/<vendor>.toml`, each with the
 //! rule it follows. Reports (JUnit) go to `target/conformance/`.
+//!
+//! Then LogicMonitor's official SDK is driven against `portalctl sandbox` ([`sdk_check`]).
 
 use std::{
     fs,
@@ -21,6 +23,7 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 
 use crate::integration::Vendor;
+use crate::sdk_check;
 
 /// The schemathesis release the checks are pinned to.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -97,6 +100,12 @@ pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     drop(stdin);
     let _ = sandboxes.wait();
     outcome?;
+    if args
+        .vendor
+        .is_none_or(|vendor| vendor == Vendor::Logicmonitor)
+    {
+        sdk_check::run(root)?;
+    }
 
     println!(
         "\n{:<16} {:>10} {:>12} {:>9}",
@@ -136,25 +145,30 @@ fn ensure_schemathesis(root: &Path) -> Result<PathBuf> {
         .ok()
         .filter(|output| output.status.success())
         .map(|output| String::from_utf8_lossy(&output.stdout).into_owned());
-    if installed.is_some_and(|text| text.contains(SCHEMATHESIS_VERSION)) {
-        return Ok(st);
+    if !installed.is_some_and(|text| text.contains(SCHEMATHESIS_VERSION)) {
+        install_into_venv(&venv, &format!("schemathesis=={SCHEMATHESIS_VERSION}"))?;
     }
+    Ok(st)
+}
+
+/// Creates the virtual environment `venv` (`$PYTHON`, else `python3`) and installs
+/// `requirement` (pinned) into it.
+pub(crate) fn install_into_venv(venv: &Path, requirement: &str) -> Result<()> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     run_quiet(
-        Command::new(&python).args(["-m", "venv"]).arg(&venv),
+        Command::new(&python).args(["-m", "venv"]).arg(venv),
         "creating the virtual environment",
     )?;
     run_quiet(
         Command::new(venv.join("bin").join("pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
-        "installing schemathesis",
-    )?;
-    Ok(st)
+            .arg(requirement),
+        &format!("installing {requirement}"),
+    )
 }
 
 /// Runs `command`, echoing it, and fails unless it succeeds.
-fn run_quiet(command: &mut Command, what: &str) -> Result<()> {
+pub(crate) fn run_quiet(command: &mut Command, what: &str) -> Result<()> {
     println!("$ {command:?}");
     let status = command
         .status()

@@ -11,6 +11,7 @@ mod deps;
 mod fuzz;
 mod integration;
 mod release;
+mod sdk_check;
 mod tools;
 
 use std::{
