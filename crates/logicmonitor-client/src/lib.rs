@@ -66,6 +66,9 @@
 //! - GET and DELETE are sent without a body and signed with an empty body ("sign what
 //!   you send").
 //! - `size` above 1000 is never sent. `DELETE` responses may be empty or `{}`.
+//! - An empty page before `total` ends a listing with what it has, as LogicMonitor's
+//!   own module does (`total` may count items the credentials can not see); a warning is
+//!   logged and [`ListRequest::stream_counted`] tells the shortfall.
 //! - `password` and `accessKey` are assumed never to be echoed by reads; the access key
 //!   of a new token is an [`AccessKey`] whose `Debug` is redacted.
 //!
