@@ -509,7 +509,7 @@ fn count_in_scope(conn: &Connection, snapshot: SnapshotId, scope: &[String]) -> 
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
-fn key_params<'k>(review: ReviewId, key: &'k AccountKey) -> (i64, &'k str, &'k str, &'k str) {
+fn key_params(review: ReviewId, key: &AccountKey) -> (i64, &str, &str, &str) {
     (
         review.0,
         key.portal.as_str(),

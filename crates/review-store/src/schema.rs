@@ -11,6 +11,10 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The schema version this crate writes.
+#[expect(
+    clippy::cast_possible_wrap,
+    reason = "the number of migrations is far below i64::MAX"
+)]
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Version 1: snapshots with per-portal provenance, accounts, reviews, decisions and the
