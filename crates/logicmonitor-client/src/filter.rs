@@ -1,56 +1,4 @@
-//! A typed builder for LogicMonitor's filter syntax, encoded the way LogicMonitor's own
-//! PowerShell module encodes it.
-//!
-//! `filter=<field><op><value>[,<field><op><value>…]`: `,` joins clauses with AND and
-//! `||` joins groups of clauses with OR (AND binds tighter). String values are always
-//! put in double quotes.
-//!
-//! # Escaping and encoding
-//!
-//! LogicMonitor's servers URL-decode the `filter` value **twice** (vendor reference
-//! §3.4, from LogicMonitor's PowerShell module `Format-LMFilter.ps1`, ticket
-//! DEVTS-21125). The client therefore writes a filter in three steps:
-//!
-//! 1. [`Filter::render`]: the filter text. Inside a quoted value, `"` becomes `\"` (as
-//!    the module quotes it) and each of `( ) $ & # [ ]` gets a backslash (the module's
-//!    escape set); nothing else is escaped. A backslash that is part of a value stays
-//!    as it is: it never stands right before one of those characters (they carry their
-//!    own backslash), so it can not be read as an escape.
-//! 2. [`Filter::encoded`]: `\`, `%`, `+` and the escape set are percent-encoded
-//!    (`(` written as `\(` becomes `%5C%28`, as the module writes it; `%` and `+` would
-//!    otherwise be changed by the server's second decoding, which reads `+` as a space).
-//! 3. The request URL-encodes the whole value once more, like every query parameter.
-//!
-//! So `jane+admin@corp.example` travels as `%252B` and comes back as `+` after the
-//! server's two decodings, and no value, whatever it holds, can end its quotes or add a
-//! clause: `username:"a\",status:\"x"` is still one clause about one username.
-//!
-//! Unverified, and the choices made (see also the crate docs):
-//! - No source documents an escape for `*`, so a `*` in a value compared with `:` or
-//!   `!:` is a wildcard on LogicMonitor's side, whatever the [`FilterValue`] kind. The
-//!   `find_by_*` helpers compare the results exactly, so they stay exact.
-//! - No source documents an escape for a backslash; a string value that *ends* with
-//!   one can not be written (its backslash would escape the closing quote) and is
-//!   refused as [`Error::InvalidInput`].
-//! - `,` and `|` inside quotes are sent as they are, as the module sends them.
-//!
-//! ```
-//! use logicmonitor_client::{Clause, Filter};
-//!
-//! let filter = Filter::new()
-//!     .and(Clause::eq("status", "active"))
-//!     .and(Clause::lt("lastLoginOn", 1_690_000_000_i64));
-//! assert_eq!(filter.render().unwrap(), r#"status:"active",lastLoginOn<1690000000"#);
-//!
-//! let sneaky = Filter::from(Clause::eq("username", r#"x",status:"suspended"#));
-//! assert_eq!(sneaky.render().unwrap(), r#"username:"x\",status:\"suspended""#);
-//!
-//! let email = Filter::from(Clause::eq("email", "jane+admin@corp.example (HQ)"));
-//! assert_eq!(
-//!     email.encoded().unwrap(),
-//!     r#"email:"jane%2Badmin@corp.example %5C%28HQ%5C%29""#
-//! );
-//! ```
+//! A typed builder for LogicMonitor's filter syntax: [`Filter`] and [`Clause`].
 
 use std::fmt::Write as _;
 
@@ -309,7 +257,58 @@ fn quote(out: &mut String, text: &str) -> Result<()> {
 }
 
 /// A filter: groups of clauses, the clauses of a group joined with AND (`,`), the
-/// groups with OR (`||`).
+/// groups with OR (`||`), encoded the way LogicMonitor's own PowerShell module encodes it.
+///
+/// `filter=<field><op><value>[,<field><op><value>…]`: `,` joins clauses with AND and
+/// `||` joins groups of clauses with OR (AND binds tighter). String values are always
+/// put in double quotes.
+///
+/// # Escaping and encoding
+///
+/// LogicMonitor's servers URL-decode the `filter` value **twice** (vendor reference
+/// §3.4, from LogicMonitor's PowerShell module `Format-LMFilter.ps1`, ticket
+/// DEVTS-21125). The client therefore writes a filter in three steps:
+///
+/// 1. [`Filter::render`]: the filter text. Inside a quoted value, `"` becomes `\"` (as
+///    the module quotes it) and each of `( ) $ & # [ ]` gets a backslash (the module's
+///    escape set); nothing else is escaped. A backslash that is part of a value stays
+///    as it is: it never stands right before one of those characters (they carry their
+///    own backslash), so it can not be read as an escape.
+/// 2. [`Filter::encoded`]: `\`, `%`, `+` and the escape set are percent-encoded
+///    (`(` written as `\(` becomes `%5C%28`, as the module writes it; `%` and `+` would
+///    otherwise be changed by the server's second decoding, which reads `+` as a space).
+/// 3. The request URL-encodes the whole value once more, like every query parameter.
+///
+/// So `jane+admin@corp.example` travels as `%252B` and comes back as `+` after the
+/// server's two decodings, and no value, whatever it holds, can end its quotes or add a
+/// clause: `username:"a\",status:\"x"` is still one clause about one username.
+///
+/// Unverified, and the choices made (see also the crate docs):
+/// - No source documents an escape for `*`, so a `*` in a value compared with `:` or
+///   `!:` is a wildcard on LogicMonitor's side, whatever the [`FilterValue`] kind. The
+///   `find_by_*` helpers compare the results exactly, so they stay exact.
+/// - No source documents an escape for a backslash; a string value that *ends* with
+///   one can not be written (its backslash would escape the closing quote) and is
+///   refused as [`Error::InvalidInput`].
+/// - `,` and `|` inside quotes are sent as they are, as the module sends them.
+///
+/// ```
+/// use logicmonitor_client::{Clause, Filter};
+///
+/// let filter = Filter::new()
+///     .and(Clause::eq("status", "active"))
+///     .and(Clause::lt("lastLoginOn", 1_690_000_000_i64));
+/// assert_eq!(filter.render().unwrap(), r#"status:"active",lastLoginOn<1690000000"#);
+///
+/// let sneaky = Filter::from(Clause::eq("username", r#"x",status:"suspended"#));
+/// assert_eq!(sneaky.render().unwrap(), r#"username:"x\",status:\"suspended""#);
+///
+/// let email = Filter::from(Clause::eq("email", "jane+admin@corp.example (HQ)"));
+/// assert_eq!(
+///     email.encoded().unwrap(),
+///     r#"email:"jane%2Badmin@corp.example %5C%28HQ%5C%29""#
+/// );
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     groups: Vec<Vec<Clause>>,
@@ -344,7 +343,7 @@ impl Filter {
     }
 
     /// The filter as LogicMonitor syntax, escaped but not encoded (step 1 in the
-    /// [module docs](self)): what the server reads after its two decodings.
+    /// [`Filter`] docs): what the server reads after its two decodings.
     pub fn render(&self) -> Result<String> {
         let mut out = String::new();
         for (index, group) in self.groups.iter().filter(|g| !g.is_empty()).enumerate() {
@@ -364,7 +363,7 @@ impl Filter {
 
 impl Filter {
     /// The `filter` query value before the request's own URL encoding (step 2 in the
-    /// [module docs](self)): [`render`](Self::render)'s text with `\\`, `%`, `+` and
+    /// [`Filter`] docs): [`render`](Self::render)'s text with `\\`, `%`, `+` and
     /// `( ) $ & # [ ]` percent-encoded, so that the server's second decoding gives the
     /// text back.
     pub fn encoded(&self) -> Result<String> {

@@ -11,8 +11,18 @@ use crate::runner::Runner;
 
 /// Runs the command line. `Err` means nothing was done.
 pub async fn run(cli: Cli) -> Result<Done, Stop> {
-    if matches!(cli.command, Command::Sandbox) {
-        return commands::sandbox::run().await;
+    match &cli.command {
+        Command::Sandbox => return commands::sandbox::run().await,
+        // Reads the store only: no portal is listed, so none is connected.
+        Command::Diff { from, to, store } => {
+            return commands::diff::run(
+                &files::store_path(store.path.clone()),
+                *from,
+                *to,
+                cli.format.into(),
+            );
+        }
+        _ => {}
     }
     commands::check_input(&cli.command)?;
     let (config, sandbox) = if let Some(path) = files::locate_config(cli.config.as_deref())? {

@@ -104,6 +104,35 @@ pub enum Command {
     },
     /// Serve all four simulators on loopback until Ctrl-C and print how to use them.
     Sandbox,
+    /// Record every portal's accounts, with where they came from, in the review store.
+    Snapshot {
+        /// A note kept with the snapshot (e.g. "Q3 access review").
+        #[arg(long)]
+        note: Option<String>,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// What changed between two snapshots (default: the last two; one id: it and the
+    /// latest).
+    Diff {
+        /// The older snapshot's id.
+        from: Option<i64>,
+        /// The newer snapshot's id.
+        to: Option<i64>,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+/// `--store`: where snapshots and reviews are kept.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArg {
+    /// The review store, an SQLite file (default `$XDG_DATA_HOME/portalctl/reviews.sqlite3`
+    /// or `~/.local/share/portalctl/reviews.sqlite3`).
+    #[arg(long = "store", value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 /// `groups` subcommands.

@@ -1,11 +1,13 @@
-//! Where portalctl's files are, in one place: the portals file (found, then loaded) and
-//! the journal.
+//! Where portalctl's files are, in one place: the portals file (found, then loaded), the
+//! journal and the review store.
 //!
 //! - **Portals file**: `--config`, else `PORTALCTL_CONFIG` (either must exist: a missing
 //!   file is a usage error), else `$XDG_CONFIG_HOME/portalctl/config.toml` or
 //!   `~/.config/portalctl/config.toml` if present, else none (the built-in sandbox).
 //! - **Journal**: `--journal`, else `$XDG_STATE_HOME/portalctl/journal.jsonl`, else
 //!   `~/.local/state/portalctl/journal.jsonl`, else `./portalctl-journal.jsonl`.
+//! - **Review store**: `--store`, else `$XDG_DATA_HOME/portalctl/reviews.sqlite3`, else
+//!   `~/.local/share/portalctl/reviews.sqlite3`, else `./portalctl-reviews.sqlite3`.
 
 use std::path::{Path, PathBuf};
 
@@ -49,16 +51,24 @@ pub fn load_config(path: &Path) -> Result<Config, Stop> {
 
 /// The journal: `--journal`, else the platform state dir, else the current directory.
 pub fn journal_path(flag: Option<PathBuf>) -> PathBuf {
-    flag.unwrap_or_else(|| {
-        std::env::var_os("XDG_STATE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .map(|home| PathBuf::from(home).join(".local").join("state"))
-            })
-            .map_or_else(
-                || PathBuf::from("portalctl-journal.jsonl"),
-                |base| base.join("portalctl").join("journal.jsonl"),
-            )
-    })
+    flag.unwrap_or_else(|| platform_file("XDG_STATE_HOME", "state", "journal.jsonl"))
+}
+
+/// The review store: `--store`, else the platform data dir, else the current directory.
+pub fn store_path(flag: Option<PathBuf>) -> PathBuf {
+    flag.unwrap_or_else(|| platform_file("XDG_DATA_HOME", "share", "reviews.sqlite3"))
+}
+
+/// `$<xdg_variable>/portalctl/<file>`, else `~/.local/<home_dir>/portalctl/<file>`, else
+/// `./portalctl-<file>`.
+fn platform_file(xdg_variable: &str, home_dir: &str, file: &str) -> PathBuf {
+    std::env::var_os(xdg_variable)
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join(home_dir))
+        })
+        .map_or_else(
+            || PathBuf::from(format!("portalctl-{file}")),
+            |base| base.join("portalctl").join(file),
+        )
 }

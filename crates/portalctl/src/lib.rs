@@ -31,6 +31,7 @@
 //! - [`plan`], [`journal`]: plans of typed [`plan::Action`]s, and the JSON Lines journal
 //!   of every action carried out.
 //! - [`config`], [`files`]: the portals file and where portalctl's files are.
+//! - [`store`]: the review store (`snapshot`, `diff`) as the commands open it.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
 //! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
 //!   codes, stderr reports.
@@ -55,4 +56,5 @@ pub mod progress;
 pub mod record;
 pub mod report;
 pub mod runner;
+pub mod store;
 pub mod vendors;

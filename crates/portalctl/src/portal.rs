@@ -128,6 +128,9 @@ pub trait Portal: fmt::Debug + Send + Sync {
     /// Lists the portal's users, normalized.
     fn list(&self) -> Reply<'_, Listing>;
 
+    /// The API endpoints [`Portal::list`] reads (a snapshot's provenance).
+    fn listing_endpoints(&self) -> &'static [&'static str];
+
     /// Checks connectivity and credentials with a read; says what was seen.
     fn check(&self) -> Reply<'_, String> {
         Box::pin(async move {

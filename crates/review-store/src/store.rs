@@ -33,7 +33,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|err| open_error(err, path))?;
-        let mut store = Store::configure(conn, path)?;
+        let mut store = Store::configure(conn, path).map_err(|err| open_error(err, path))?;
         if store.conn.is_readonly(rusqlite::MAIN_DB)? {
             return Err(Error::ReadOnly);
         }
@@ -51,7 +51,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|err| open_error(err, path))?;
-        let store = Store::configure(conn, path)?;
+        let store = Store::configure(conn, path).map_err(|err| open_error(err, path))?;
         let found = schema::schema_version(&store.conn, path)?;
         if found < schema::SCHEMA_VERSION {
             return Err(Error::InvalidInput {
@@ -71,7 +71,7 @@ impl Store {
         &self.path
     }
 
-    fn configure(conn: Connection, path: &Path) -> Result<Store> {
+    fn configure(conn: Connection, path: &Path) -> rusqlite::Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // A bounded page cache (negative: KiB) keeps memory flat whatever the store's size.
         conn.pragma_update(None, "cache_size", -16_384)?;

@@ -16,17 +16,20 @@
 //! Then add the variant to [`crate::cli::Command`] and one arm to each function below.
 
 pub mod audit;
+pub mod diff;
 pub mod groups;
 pub mod invite;
 pub mod offboard;
 pub mod portals;
 pub mod sandbox;
+pub mod snapshot;
 pub mod suspend_inactive;
 pub mod users;
 
 use crate::cli::Command;
 use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
+use crate::files;
 use crate::runner::Runner;
 
 /// Rejects malformed input before any configuration is read or request sent.
@@ -36,9 +39,15 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
-        Command::Portals | Command::Users { .. } | Command::Audit { .. } | Command::Sandbox => {
-            Ok(())
-        }
+        Command::Snapshot { note, .. } => match note {
+            Some(note) => check_name("--note", note),
+            None => Ok(()),
+        },
+        Command::Portals
+        | Command::Users { .. }
+        | Command::Audit { .. }
+        | Command::Sandbox
+        | Command::Diff { .. } => Ok(()),
     }
 }
 
@@ -57,7 +66,9 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         | Command::Audit { .. }
         | Command::Offboard { .. }
         | Command::SuspendInactive { .. }
-        | Command::Sandbox => Ok(()),
+        | Command::Sandbox
+        | Command::Snapshot { .. }
+        | Command::Diff { .. } => Ok(()),
     }
 }
 
@@ -88,6 +99,12 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
         }
         Command::Groups { command } => groups::run(runner, &command).await,
         Command::Sandbox => sandbox::run().await,
+        Command::Snapshot { note, store } => {
+            snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
+        }
+        Command::Diff { from, to, store } => {
+            diff::run(&files::store_path(store.path), from, to, runner.format())
+        }
     }
 }
 

@@ -40,6 +40,10 @@ impl Portal for AllthenticatePortal {
         Vendor::Allthenticate
     }
 
+    fn listing_endpoints(&self) -> &'static [&'static str] {
+        &["GET /multipleusers"]
+    }
+
     /// List, invite, suspend (a toggle) and delete; no user groups.
     fn supports(&self, operation: Operation) -> bool {
         use Operation::{Delete, Invite, List, Suspend};

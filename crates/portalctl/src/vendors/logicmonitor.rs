@@ -64,6 +64,10 @@ impl Portal for LogicmonitorPortal {
         Vendor::Logicmonitor
     }
 
+    fn listing_endpoints(&self) -> &'static [&'static str] {
+        &["GET /setting/admin/groups", "GET /setting/admins"]
+    }
+
     /// Everything: list, invite (create), suspend, delete and user groups.
     fn supports(&self, operation: Operation) -> bool {
         operation != Operation::ChildOrganizations

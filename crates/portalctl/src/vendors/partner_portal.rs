@@ -46,6 +46,10 @@ impl Portal for PartnerPortal {
         Vendor::PartnerPortal
     }
 
+    fn listing_endpoints(&self) -> &'static [&'static str] {
+        &["GET /v1/partner-portals/{portalId}/users"]
+    }
+
     /// List, invite (create) and delete; no suspension, no user groups.
     fn supports(&self, operation: Operation) -> bool {
         use Operation::{Delete, Invite, List};

@@ -45,6 +45,10 @@ impl Portal for ThreatlockerPortal {
         Vendor::Threatlocker
     }
 
+    fn listing_endpoints(&self) -> &'static [&'static str] {
+        &["POST /portalapi/Organization/OrganizationGetChildOrganizationsByParameters"]
+    }
+
     /// Invitations only, into the organization or each child organization: the public
     /// API documents no user listing, suspension, deletion or user groups.
     fn supports(&self, operation: Operation) -> bool {

@@ -44,15 +44,15 @@
 //!
 //! # Effects
 //!
-//! Each rule is tagged: **[doc]** the vendor documents it; **[inferred]** the vendor
-//! reference infers it from the docs; **[choice]** this simulator's own choice where the
-//! docs are silent. Every [inferred] or [choice] rule that a client could trip over is
+//! Each rule is tagged: **\[doc\]** the vendor documents it; **\[inferred\]** the vendor
+//! reference infers it from the docs; **\[choice\]** this simulator's own choice where the
+//! docs are silent. Every \[inferred\] or \[choice\] rule that a client could trip over is
 //! configurable on [`AllthenticateBuilder`].
 //!
 //! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given
-//!   [doc]) removes the member from the organization and from every group, deletes the
+//!   \[doc\]) removes the member from the organization and from every group, deletes the
 //!   policies assigned only to them and takes them out of shared ones; the account stays
-//!   (see [`Allthenticate::outside_accounts`]) [doc]. Neither parameter: 400 [choice].
+//!   (see [`Allthenticate::outside_accounts`]) \[doc\]. Neither parameter: 400 \[choice\].
 //!   Given the email of a pending invite, it cancels the invite [doc: Invites page; by
 //!   `email` is inferred].
 //! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list [doc for
@@ -60,18 +60,18 @@
 //!   card numbers must be digit strings [inferred from "integer string"]; unless
 //!   `allow_duplicates` is true, a list that repeats a number or uses one held by another
 //!   member is refused with 400 [choice: the duplicate rule is ambiguous]. A missing
-//!   `label` is stored as `""` [choice].
-//! - `/modifyrank` takes the target's `user_id` as `admin_user_id` [doc]; only a caller
-//!   of rank `SUPER` ([`AllthenticateBuilder::caller_rank`], default `SUPER` [choice]:
-//!   the API key's own rank is unknown) may grant `ADMIN` or `SUPER` [inferred]; an
-//!   unknown rank or user is 400 [inferred].
+//!   `label` is stored as `""` \[choice\].
+//! - `/modifyrank` takes the target's `user_id` as `admin_user_id` \[doc\]; only a caller
+//!   of rank `SUPER` ([`AllthenticateBuilder::caller_rank`], default `SUPER` \[choice\]:
+//!   the API key's own rank is unknown) may grant `ADMIN` or `SUPER` \[inferred\]; an
+//!   unknown rank or user is 400 \[inferred\].
 //! - `/promoteguest` takes an `email_id` [doc: the wire name; the text calls it a
 //!   `user_id`] (optionally also a `user_id`, see
 //!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a
-//!   guest [inferred].
-//! - `GET /user` for an unknown or deleted `email_id`: 400 [inferred].
+//!   guest \[inferred\].
+//! - `GET /user` for an unknown or deleted `email_id`: 400 \[inferred\].
 //! - `/togglesuspension` flips the suspension; the two states `ACTIVE`/`SUSPENDED` are
-//!   documented [doc]. Members whose email is not confirmed get 400 [inferred]. The body
+//!   documented \[doc\]. Members whose email is not confirmed get 400 \[inferred\]. The body
 //!   is `{"success": ...}` [inferred: the vendor's "Returns" is empty], or empty with
 //!   [`AllthenticateBuilder::empty_toggle_response`].
 //! - **Where suspension shows is not documented.** No public field is shown to carry
@@ -82,11 +82,11 @@
 //!   all.
 //! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
 //!   has it [doc: the two pages disagree]) adds known accounts at once and records
-//!   invites for new addresses [doc]; `POST /invites` with `email` resends a pending
-//!   invite [doc]. The value types of the answer's keys are [inferred].
+//!   invites for new addresses \[doc\]; `POST /invites` with `email` resends a pending
+//!   invite \[doc\]. The value types of the answer's keys are \[inferred\].
 //! - Seeded data: `user_id`, `email_id` and `unique_id` come from different counters so
 //!   mix-ups show [choice, as the reference advises]; timestamps are
-//!   `YYYY-MM-DD HH:MM:SS` taken as UTC [inferred].
+//!   `YYYY-MM-DD HH:MM:SS` taken as UTC \[inferred\].
 
 mod http_api;
 mod state;
