@@ -24,7 +24,13 @@ pub fn open(path: &Path) -> Result<Store, Stop> {
 
 /// The [`Stop`] for a store error, naming the store.
 pub fn stop(path: &Path, error: &Error) -> Stop {
-    let message = format!("review store `{}`: {error}", path.display());
+    let message = match error {
+        // These name the file already.
+        Error::NotADatabase { .. } | Error::NewerSchema { .. } | Error::Io { .. } => {
+            error.to_string()
+        }
+        _ => format!("review store `{}`: {error}", path.display()),
+    };
     match error {
         Error::ReadOnly
         | Error::DiskFull
