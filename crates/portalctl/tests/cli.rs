@@ -1059,3 +1059,97 @@ async fn offboard_refuses_where_the_suspension_state_is_unknown() {
         ]
     );
 }
+
+/// `snapshot` records a portal that failed as failed (never as "no users"), and `diff`
+/// between two snapshots shows an offboarding, leaving out the portal unknown in one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_record_failed_portals_and_diff_shows_an_offboarding() {
+    let world = World::start("snapshot", 2, 0).await;
+    let store = world.dir.join("reviews.sqlite3").display().to_string();
+    let email = everywhere(&world);
+    let outage = world.servers[2]
+        .faults()
+        .inject(portal_sandbox::Fault::status(401));
+
+    let first = world.run(&["snapshot", "--store", &store]).await;
+    assert_eq!(first.status.code(), Some(3), "{}", text(&first.stderr));
+    let table = text(&first.stdout);
+    let row = |portal: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with(&format!("{portal} ")))
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .unwrap_or_else(|| panic!("no row for {portal}: {table}"))
+    };
+    assert_eq!(row("pp")[2..4], ["failed", "0"]);
+    assert_eq!(row("tl")[2], "failed", "ThreatLocker can not list: unknown");
+    let lm_users = world.lm.user_count().to_string();
+    assert_eq!(row("lm")[2..4], ["ok", lm_users.as_str()]);
+
+    assert!(world.servers[2].faults().remove(outage));
+    let offboard = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(
+        offboard.status.code(),
+        Some(0),
+        "{}",
+        text(&offboard.stderr)
+    );
+    let second = world.run(&["snapshot", "--store", &store]).await;
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+
+    let diff = world
+        .run(&["diff", "--store", &store, "--format", "json"])
+        .await;
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    let entries: Vec<Value> = serde_json::from_slice(&diff.stdout).unwrap();
+    let changed: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|entry| {
+            let change = &entry["changes"][0];
+            (
+                entry["account"]["portal"].as_str().unwrap().to_owned(),
+                change["field"].as_str().unwrap().to_owned(),
+                format!("{}->{}", change["old"], change["new"]).replace('"', ""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (
+                "at".to_owned(),
+                "status".to_owned(),
+                "active->suspended".to_owned()
+            ),
+            (
+                "lm".to_owned(),
+                "status".to_owned(),
+                "active->suspended".to_owned()
+            ),
+        ],
+        "{entries:?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|entry| entry["account"]["email"].as_str() == Some(email.as_str()))
+    );
+    let notes = text(&diff.stderr);
+    assert!(notes.contains("portal `pp`: not compared"), "{notes}");
+    assert!(notes.contains("0 added, 0 removed, 2 changed"), "{notes}");
+
+    // Bad input: one line, exit 2, nothing written.
+    let unknown = world.run(&["diff", "1", "99", "--store", &store]).await;
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("unknown snapshot #99"));
+    let csv = world.dir.join("people.csv");
+    std::fs::write(&csv, "email\njo@corp.example\n").unwrap();
+    let csv_store = csv.display().to_string();
+    let foreign = world.run(&["snapshot", "--store", &csv_store]).await;
+    assert_eq!(foreign.status.code(), Some(2));
+    assert!(text(&foreign.stderr).contains("not a review store"));
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "email\njo@corp.example\n"
+    );
+}
