@@ -1078,8 +1078,10 @@ async fn snapshots_record_failed_portals_and_diff_shows_an_offboarding() {
         table
             .lines()
             .find(|line| line.starts_with(&format!("{portal} ")))
-            .map(|line| line.split_whitespace().collect::<Vec<_>>())
-            .unwrap_or_else(|| panic!("no row for {portal}: {table}"))
+            .map_or_else(
+                || panic!("no row for {portal}: {table}"),
+                |line| line.split_whitespace().collect::<Vec<_>>(),
+            )
     };
     assert_eq!(row("pp")[2..4], ["failed", "0"]);
     assert_eq!(row("tl")[2], "failed", "ThreatLocker can not list: unknown");
