@@ -8,6 +8,7 @@ mod review;
 mod schema;
 mod snapshot;
 mod store;
+mod verify;
 
 pub use chain::{EventKind, ReviewEvent};
 pub use diff::{Diff, DiffCounts, DiffEntry, Field, FieldChange, SkippedPortal};
@@ -19,3 +20,4 @@ pub use model::{
 pub use schema::SCHEMA_VERSION;
 pub use snapshot::SnapshotWriter;
 pub use store::Store;
+pub use verify::ChainCheck;

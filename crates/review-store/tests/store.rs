@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use review_store::{
-    Account, AccountKey, Decision, DiffEntry, Error, EventKind, Field, LastLogin, PortalOutcome,
-    PortalRun, SCHEMA_VERSION, SnapshotId, Store,
+    Account, AccountKey, ChainCheck, Decision, DiffEntry, Error, EventKind, Field, LastLogin,
+    PortalOutcome, PortalRun, SCHEMA_VERSION, SnapshotId, Store,
 };
 
 /// A fresh store file for `name`, removed first if an earlier run left it.
@@ -340,4 +340,87 @@ fn files_that_are_not_this_programs_store_are_refused_and_left_as_they_were() {
         store.last_two_snapshots(),
         Err(Error::NotEnoughSnapshots(0))
     ));
+}
+
+/// A signed review of two accounts (a kept, b revoked) in a fresh store; the store's path.
+fn signed_review(name: &str) -> (PathBuf, review_store::ReviewId) {
+    let path = store_file(name);
+    let mut store = Store::open(&path).unwrap();
+    let id = snapshot(
+        &mut store,
+        &[
+            account("lm", "a", "active", &[]),
+            account("lm", "b", "active", &[]),
+        ],
+        PortalOutcome::Ok,
+    );
+    let review = store
+        .start_review(id, &["lm".to_owned()], "auditor")
+        .unwrap();
+    let key = |id: &str| AccountKey::new("lm", None, id);
+    store.decide(review, &[Decision::keep(key("a"))]).unwrap();
+    store
+        .decide(review, &[Decision::revoke(key("b"), Some("left in May"))])
+        .unwrap();
+    store.sign(review).unwrap();
+    (path, review)
+}
+
+/// Edits the store file behind the program's back, as someone with the file could.
+fn tamper(path: &PathBuf, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    assert_eq!(conn.execute(sql, []).unwrap(), 1, "{sql}");
+}
+
+fn broken_at(path: &PathBuf, review: review_store::ReviewId) -> (Option<u64>, String) {
+    match Store::open(path).unwrap().verify(review).unwrap() {
+        ChainCheck::Broken { seq, kind, .. } => (seq, kind),
+        intact @ ChainCheck::Intact { .. } => panic!("tampering went unnoticed: {intact}"),
+    }
+}
+
+#[test]
+fn an_untouched_review_verifies_and_its_head_is_the_signature() {
+    let (path, review) = signed_review("verify-intact");
+    let store = Store::open(&path).unwrap();
+    let signature = store.review(review).unwrap().signed.unwrap();
+    assert_eq!(
+        store.verify(review).unwrap(),
+        ChainCheck::Intact {
+            entries: 4,
+            head: signature.head
+        }
+    );
+}
+
+#[test]
+fn editing_one_row_breaks_verification_naming_the_entry() {
+    // A decision's reason edited in its table: the entry that made it is named.
+    let (path, review) = signed_review("verify-decision");
+    tamper(
+        &path,
+        "UPDATE decisions SET reason = 'approved by CFO' WHERE account_id = 'b'",
+    );
+    assert_eq!(broken_at(&path, review), (Some(3), "decided".to_owned()));
+
+    // An entry's content edited: that entry.
+    let (path, review) = signed_review("verify-content");
+    tamper(
+        &path,
+        "UPDATE review_events SET content = replace(content, 'revoke', 'keep') WHERE seq = 3",
+    );
+    assert_eq!(broken_at(&path, review), (Some(3), "decided".to_owned()));
+
+    // An entry removed: the gap.
+    let (path, review) = signed_review("verify-removed");
+    tamper(&path, "DELETE FROM review_events WHERE seq = 2");
+    assert_eq!(broken_at(&path, review), (Some(2), "missing".to_owned()));
+
+    // The reviewed population edited after the review opened: the opening entry.
+    let (path, review) = signed_review("verify-accounts");
+    tamper(
+        &path,
+        "UPDATE accounts SET status = 'suspended' WHERE account_id = 'a'",
+    );
+    assert_eq!(broken_at(&path, review), (Some(1), "opened".to_owned()));
 }
