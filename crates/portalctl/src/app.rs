@@ -2,7 +2,7 @@
 //! built-in sandbox), connect them, and hand the command to [`crate::commands`].
 
 use crate::builtin;
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 use crate::commands;
 use crate::directory::Directory;
 use crate::exit::{Done, Stop};
@@ -11,20 +11,10 @@ use crate::runner::Runner;
 
 /// Runs the command line. `Err` means nothing was done.
 pub async fn run(cli: Cli) -> Result<Done, Stop> {
-    match &cli.command {
-        Command::Sandbox => return commands::sandbox::run().await,
-        // Reads the store only: no portal is listed, so none is connected.
-        Command::Diff { from, to, store } => {
-            return commands::diff::run(
-                &files::store_path(store.path.clone()),
-                *from,
-                *to,
-                cli.format.into(),
-            );
-        }
-        _ => {}
-    }
     commands::check_input(&cli.command)?;
+    if let Some(done) = commands::run_without_portals(&cli.command, cli.format.into()).await {
+        return done;
+    }
     let (config, sandbox) = if let Some(path) = files::locate_config(cli.config.as_deref())? {
         (files::load_config(&path)?, None)
     } else {

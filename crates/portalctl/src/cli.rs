@@ -113,6 +113,12 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArg,
     },
+    /// Access reviews of a snapshot: start, show, decide, sign, verify.
+    Review {
+        /// The review operation.
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// What changed between two snapshots (default: the last two; one id: it and the
     /// latest).
     Diff {
@@ -124,6 +130,85 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArg,
     },
+}
+
+/// `review` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Open a review of a snapshot (default: the latest) for a reviewer.
+    Start {
+        /// The snapshot's id.
+        #[arg(long)]
+        snapshot: Option<i64>,
+        /// Who reviews and signs (e.g. their email address).
+        #[arg(long)]
+        reviewer: String,
+        /// Only this portal (repeatable; default: every portal of the snapshot).
+        #[arg(long = "portal", value_name = "NAME")]
+        portals: Vec<String>,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// The review's accounts, each with its decision, and its progress.
+    Show {
+        /// The review's id.
+        id: i64,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Decide accounts: keep, revoke, or an exception with a reason and an expiry date.
+    Decide {
+        /// The review's id.
+        id: i64,
+        /// The account, as `show` names it: `PORTAL/ID` or `PORTAL/TENANT/ID` (repeatable).
+        #[arg(long = "account", value_name = "KEY", required_unless_present = "from")]
+        accounts: Vec<String>,
+        /// The decision.
+        #[arg(long, value_enum, required_unless_present = "from")]
+        verdict: Option<VerdictArg>,
+        /// Why (required for an exception).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Until when an exception holds (YYYY-MM-DD, after today).
+        #[arg(long, value_name = "DATE")]
+        expires: Option<chrono::NaiveDate>,
+        /// Decisions from a CSV file with the columns `account,verdict,reason,expires`.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "verdict", "reason", "expires"])]
+        from: Option<PathBuf>,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Sign the review: refused while an account is undecided or when the reviewer
+    /// provisioned an account in scope. A signed review can not change.
+    Sign {
+        /// The review's id.
+        id: i64,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Recompute the review's hash chain and compare the stored rows with it.
+    Verify {
+        /// The review's id.
+        id: i64,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+/// `review decide --verdict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerdictArg {
+    /// The access stays.
+    Keep,
+    /// The access goes.
+    Revoke,
+    /// The access stays against policy, for a reason, until a date.
+    Exception,
 }
 
 /// `--store`: where snapshots and reviews are kept.

@@ -1155,3 +1155,145 @@ async fn snapshots_record_failed_portals_and_diff_shows_an_offboarding() {
         "email\njo@corp.example\n"
     );
 }
+
+/// The review cycle on a snapshot: start, decide every account (a CSV of decisions),
+/// sign; a signed review refuses changes; `verify` finds it intact, and names the entry
+/// once a decision is edited in the database behind portalctl's back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_is_decided_signed_frozen_and_verified() {
+    let world = World::start("review", 2, 0).await;
+    let store_path = world.dir.join("reviews.sqlite3");
+    let store = store_path.display().to_string();
+    let snapshot = world.run(&["snapshot", "--store", &store]).await;
+    assert_eq!(
+        snapshot.status.code(),
+        Some(0),
+        "{}",
+        text(&snapshot.stderr)
+    );
+
+    let start = world
+        .run(&[
+            "review",
+            "start",
+            "--store",
+            &store,
+            "--reviewer",
+            "auditor@corp.example",
+            "--portal",
+            "lm",
+            "--portal",
+            "at",
+        ])
+        .await;
+    assert_eq!(start.status.code(), Some(0), "{}", text(&start.stderr));
+    let id = text(&start.stdout).trim().to_owned();
+
+    // Nothing decided yet: signing is refused.
+    let early = world.run(&["review", "sign", &id, "--store", &store]).await;
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        text(&early.stderr).contains("undecided"),
+        "{}",
+        text(&early.stderr)
+    );
+
+    // Decide everything: revoke the suspended, keep the rest, one exception.
+    let shown = world
+        .run(&["review", "show", &id, "--store", &store, "--format", "csv"])
+        .await;
+    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
+    let mut decisions = String::from("account,verdict,reason,expires\n");
+    let mut accounts = 0;
+    for line in text(&shown.stdout).lines().skip(1) {
+        let columns: Vec<&str> = line.split(',').collect();
+        let (account, status) = (columns[0], columns[2]);
+        let decision = match (accounts, status) {
+            (0, _) => "exception,break-glass account,2099-12-31".to_owned(),
+            (_, "suspended") => "revoke,suspended and unused,".to_owned(),
+            _ => "keep,,".to_owned(),
+        };
+        decisions.push_str(&format!("{account},{decision}\n"));
+        accounts += 1;
+    }
+    assert_eq!(accounts, world.lm.user_count() + world.at.members().len());
+    let file = world.dir.join("decisions.csv");
+    std::fs::write(&file, &decisions).unwrap();
+    let decided = world
+        .run(&["review", "decide", &id, "--store", &store, "--from"])
+        .await;
+    assert_eq!(decided.status.code(), Some(2), "--from needs a file");
+    let decided = world
+        .run(&[
+            "review",
+            "decide",
+            &id,
+            "--store",
+            &store,
+            "--from",
+            &file.display().to_string(),
+        ])
+        .await;
+    assert_eq!(decided.status.code(), Some(0), "{}", text(&decided.stderr));
+
+    let signed = world.run(&["review", "sign", &id, "--store", &store]).await;
+    assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
+    let head = text(&signed.stdout).trim().to_owned();
+    assert_eq!(head.len(), 64);
+
+    let again = world
+        .run(&[
+            "review",
+            "decide",
+            &id,
+            "--store",
+            &store,
+            "--account",
+            "lm/1",
+            "--verdict",
+            "keep",
+        ])
+        .await;
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("is signed"),
+        "{}",
+        text(&again.stderr)
+    );
+    let twice = world.run(&["review", "sign", &id, "--store", &store]).await;
+    assert_eq!(twice.status.code(), Some(2));
+
+    let verified = world
+        .run(&["review", "verify", &id, "--store", &store])
+        .await;
+    assert_eq!(verified.status.code(), Some(0));
+    assert!(
+        text(&verified.stdout).contains(&format!("intact: {} entries, head {head}", accounts + 2))
+    );
+
+    // Someone edits the exception's reason in the database: verify names the entry.
+    let conn = rusqlite::Connection::open(&store_path).unwrap();
+    let edited = conn
+        .execute(
+            "UPDATE decisions SET reason = 'approved' WHERE verdict = 'exception'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(edited, 1);
+    drop(conn);
+    let tampered = world
+        .run(&["review", "verify", &id, "--store", &store])
+        .await;
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(
+        text(&tampered.stdout).contains("broken at entry 2 (decided)"),
+        "{}",
+        text(&tampered.stdout)
+    );
+
+    let unknown = world
+        .run(&["review", "show", "99", "--store", &store])
+        .await;
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("unknown review #99"));
+}

@@ -21,6 +21,7 @@ pub mod groups;
 pub mod invite;
 pub mod offboard;
 pub mod portals;
+pub mod review;
 pub mod sandbox;
 pub mod snapshot;
 pub mod suspend_inactive;
@@ -30,6 +31,7 @@ use crate::cli::Command;
 use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::files;
+use crate::output::Format;
 use crate::runner::Runner;
 
 /// Rejects malformed input before any configuration is read or request sent.
@@ -39,6 +41,7 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
+        Command::Review { command } => review::check_input(command),
         Command::Snapshot { note, .. } => match note {
             Some(note) => check_name("--note", note),
             None => Ok(()),
@@ -68,7 +71,8 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         | Command::SuspendInactive { .. }
         | Command::Sandbox
         | Command::Snapshot { .. }
-        | Command::Diff { .. } => Ok(()),
+        | Command::Diff { .. }
+        | Command::Review { .. } => Ok(()),
     }
 }
 
@@ -98,14 +102,29 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             .await
         }
         Command::Groups { command } => groups::run(runner, &command).await,
-        Command::Sandbox => sandbox::run().await,
         Command::Snapshot { note, store } => {
             snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
         }
-        Command::Diff { from, to, store } => {
-            diff::run(&files::store_path(store.path), from, to, runner.format())
+        Command::Sandbox | Command::Diff { .. } | Command::Review { .. } => {
+            match run_without_portals(&command, runner.format()).await {
+                Some(done) => done,
+                None => unreachable!("these commands need no portal"),
+            }
         }
     }
+}
+
+/// Runs `command` when it needs no portal (`sandbox`, `diff`, `review`): nothing is
+/// configured or connected for it. `None` for the other commands.
+pub async fn run_without_portals(command: &Command, format: Format) -> Option<Result<Done, Stop>> {
+    Some(match command {
+        Command::Sandbox => sandbox::run().await,
+        Command::Diff { from, to, store } => {
+            diff::run(&files::store_path(store.path.clone()), *from, *to, format)
+        }
+        Command::Review { command } => review::run(command, format),
+        _ => return None,
+    })
 }
 
 /// The configured portal called `name`, or a usage error listing the configured ones.

@@ -1,0 +1,359 @@
+//! `review start|show|decide|sign|verify`: access reviews in the review store. A review
+//! is opened on a snapshot for a reviewer and a scope of portals; every account in scope
+//! gets a decision (keep, revoke, or an exception with a reason and an expiry date); the
+//! reviewer signs once everything is decided; every step is an entry of the review's hash
+//! chain, which `verify` recomputes. Needs no portal.
+//!
+//! Accounts are named as `show` prints them: `PORTAL/ID`, or `PORTAL/TENANT/ID` where the
+//! vendor has tenants.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use review_store::{
+    Account, AccountKey, ChainCheck, Decision, DecisionRecord, Review, ReviewId, SnapshotId, Store,
+    Verdict,
+};
+use serde::Serialize;
+
+use crate::cli::{ReviewCommand, VerdictArg};
+use crate::exit::{Done, Stop};
+use crate::files;
+use crate::output::{Format, write_table};
+use crate::report;
+use crate::store;
+
+/// Refuses malformed account names before the store is opened.
+pub fn check_input(command: &ReviewCommand) -> Result<(), Stop> {
+    match command {
+        ReviewCommand::Start { reviewer, .. } => super::check_name("--reviewer", reviewer),
+        ReviewCommand::Decide { accounts, .. } => {
+            accounts.iter().try_for_each(|key| parse_key(key).map(drop))
+        }
+        ReviewCommand::Show { .. } | ReviewCommand::Sign { .. } | ReviewCommand::Verify { .. } => {
+            Ok(())
+        }
+    }
+}
+
+/// Runs one review operation on the store it names.
+pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
+    match command {
+        ReviewCommand::Start {
+            snapshot,
+            reviewer,
+            portals,
+            store,
+        } => with_store(store.path.as_deref(), |store| {
+            let snapshot = match snapshot {
+                Some(id) => SnapshotId(*id),
+                None => latest(store)?,
+            };
+            let id = store.start_review(snapshot, portals, reviewer)?;
+            let review = store.review(id)?;
+            println!("{}", id.0);
+            eprintln!(
+                "portalctl: review {} opened on snapshot {} for {}: {} accounts to decide",
+                id.0, snapshot.0, review.reviewer, review.accounts
+            );
+            Ok(Done::Complete)
+        }),
+        ReviewCommand::Show { id, store } => {
+            let id = ReviewId(*id);
+            let (review, reviewed) = with_store(store.path.as_deref(), |store| {
+                let mut reviewed = Vec::new();
+                store.for_each_review_account(id, |account, decision| {
+                    reviewed.push(Reviewed { account, decision });
+                    Ok(())
+                })?;
+                Ok((store.review(id)?, reviewed))
+            })?;
+            show(&review, &reviewed, format)
+        }
+        ReviewCommand::Decide {
+            id,
+            accounts,
+            verdict,
+            reason,
+            expires,
+            from,
+            store,
+        } => {
+            let decisions = match from {
+                Some(path) => decisions_from_csv(path)?,
+                None => accounts
+                    .iter()
+                    .map(|key| {
+                        let verdict = verdict
+                            .ok_or_else(|| Stop::Usage("--account needs --verdict".to_owned()))?;
+                        Ok(Decision {
+                            account: parse_key(key)?,
+                            verdict: verdict_of(verdict),
+                            reason: reason.clone(),
+                            expires_on: *expires,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Stop>>()?,
+            };
+            with_store(store.path.as_deref(), |store| {
+                store.decide(ReviewId(*id), &decisions)?;
+                let review = store.review(ReviewId(*id))?;
+                eprintln!(
+                    "portalctl: review {id}: {} decisions recorded; {} of {} accounts decided",
+                    decisions.len(),
+                    review.decided,
+                    review.accounts
+                );
+                Ok(Done::Complete)
+            })
+        }
+        ReviewCommand::Sign { id, store } => with_store(store.path.as_deref(), |store| {
+            let signature = store.sign(ReviewId(*id))?;
+            println!("{}", signature.head);
+            eprintln!(
+                "portalctl: review {id} signed at {}; it can no longer change",
+                signature
+                    .at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            Ok(Done::Complete)
+        }),
+        ReviewCommand::Verify { id, store } => with_store(store.path.as_deref(), |store| {
+            let check = store.verify(ReviewId(*id))?;
+            println!("review {id}: {check}");
+            Ok(match check {
+                ChainCheck::Intact { .. } => Done::Complete,
+                ChainCheck::Broken { .. } => Done::Failed,
+            })
+        }),
+    }
+}
+
+/// Opens the existing store at `flag` (or the default path) and runs `work` on it.
+fn with_store<T>(
+    flag: Option<&Path>,
+    work: impl FnOnce(&mut Store) -> review_store::Result<T>,
+) -> Result<T, Stop> {
+    let path = files::store_path(flag.map(Path::to_path_buf));
+    if !path.is_file() {
+        return Err(Stop::Usage(format!(
+            "review store `{}` does not exist; record a snapshot with `portalctl snapshot` first",
+            path.display()
+        )));
+    }
+    let mut opened = store::open(&path)?;
+    work(&mut opened).map_err(|error| store::stop(&path, &error))
+}
+
+/// The newest snapshot.
+fn latest(store: &Store) -> review_store::Result<SnapshotId> {
+    store
+        .snapshots()?
+        .last()
+        .map(|snapshot| snapshot.id)
+        .ok_or(review_store::Error::NotEnoughSnapshots(0))
+}
+
+fn verdict_of(verdict: VerdictArg) -> Verdict {
+    match verdict {
+        VerdictArg::Keep => Verdict::Keep,
+        VerdictArg::Revoke => Verdict::Revoke,
+        VerdictArg::Exception => Verdict::Exception,
+    }
+}
+
+/// `PORTAL/ID` or `PORTAL/TENANT/ID`.
+pub fn parse_key(text: &str) -> Result<AccountKey, Stop> {
+    let parts: Vec<&str> = text.split('/').collect();
+    match parts[..] {
+        [portal, id] if !portal.is_empty() && !id.is_empty() => {
+            Ok(AccountKey::new(portal, None, id))
+        }
+        [portal, tenant, id] if !portal.is_empty() && !tenant.is_empty() && !id.is_empty() => {
+            Ok(AccountKey::new(portal, Some(tenant), id))
+        }
+        _ => Err(Stop::Usage(format!(
+            "--account `{text}`: expected PORTAL/ID or PORTAL/TENANT/ID, as `review show` prints it"
+        ))),
+    }
+}
+
+/// One row of a decisions file.
+#[derive(Debug, serde::Deserialize)]
+struct DecisionRow {
+    account: String,
+    verdict: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
+}
+
+/// Reads a decisions file (`account,verdict,reason,expires`); the first bad line is
+/// named with what is wrong in it.
+fn decisions_from_csv(path: &Path) -> Result<Vec<Decision>, Stop> {
+    let name = path.display();
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|error| Stop::Usage(format!("decisions file `{name}`: {error}")))?;
+    let mut decisions = Vec::new();
+    for (index, row) in reader.deserialize::<DecisionRow>().enumerate() {
+        let line = index + 2;
+        let bad =
+            |what: String| Stop::Usage(format!("decisions file `{name}` line {line}: {what}"));
+        let row = row.map_err(|error| bad(error.to_string()))?;
+        let verdict = Verdict::parse(row.verdict.trim()).ok_or_else(|| {
+            bad(format!(
+                "verdict `{}` is not keep, revoke or exception",
+                row.verdict
+            ))
+        })?;
+        let expires_on = match row.expires.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(date) => Some(
+                chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    .map_err(|_| bad(format!("expires `{date}` is not a date (YYYY-MM-DD)")))?,
+            ),
+        };
+        decisions.push(Decision {
+            account: parse_key(row.account.trim()).map_err(|error| bad(error.to_string()))?,
+            verdict,
+            reason: row.reason.filter(|reason| !reason.trim().is_empty()),
+            expires_on,
+        });
+    }
+    if decisions.is_empty() {
+        return Err(Stop::Usage(format!(
+            "decisions file `{name}` has no decisions"
+        )));
+    }
+    Ok(decisions)
+}
+
+/// An account of the review and its decision, as printed.
+#[derive(Debug, Serialize)]
+struct Reviewed {
+    account: Account,
+    decision: Option<DecisionRecord>,
+}
+
+/// Prints the review's accounts with their decisions, and its progress on stderr.
+fn show(review: &Review, reviewed: &[Reviewed], format: Format) -> Result<Done, Stop> {
+    let out = &mut io::stdout().lock();
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, reviewed)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Table | Format::Csv => print_rows(out, reviewed, format),
+    }
+    .map_err(|error| report::output_stop(&error))?;
+    let signed = review.signed.as_ref().map_or_else(
+        || "not signed".to_owned(),
+        |signature| format!("signed, head {}", signature.head),
+    );
+    eprintln!(
+        "portalctl: review {}: snapshot {}, reviewer {}, {} of {} accounts decided, {signed}",
+        review.id.0, review.snapshot.0, review.reviewer, review.decided, review.accounts
+    );
+    Ok(Done::Complete)
+}
+
+fn print_rows(out: &mut dyn Write, reviewed: &[Reviewed], format: Format) -> io::Result<()> {
+    let header = [
+        "account",
+        "email",
+        "status",
+        "last_login",
+        "decision",
+        "reason",
+        "expires",
+        "applied",
+    ];
+    let rows: Vec<Vec<String>> = reviewed
+        .iter()
+        .map(|Reviewed { account, decision }| {
+            let decision = decision.as_ref();
+            vec![
+                account.key().to_string(),
+                account.email.clone().unwrap_or_default(),
+                account.status.clone(),
+                account.last_login.to_text(),
+                decision.map_or_else(
+                    || "undecided".to_owned(),
+                    |d| d.decision.verdict.as_str().to_owned(),
+                ),
+                decision
+                    .and_then(|d| d.decision.reason.clone())
+                    .unwrap_or_default(),
+                decision
+                    .and_then(|d| d.decision.expires_on)
+                    .map(|date| date.to_string())
+                    .unwrap_or_default(),
+                decision
+                    .and_then(|d| d.applied.as_ref())
+                    .map(|applied| applied.reference.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    if format == Format::Csv {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(header)?;
+        for row in &rows {
+            writer.write_record(row)?;
+        }
+        return writer.flush();
+    }
+    let header = header.map(str::to_uppercase);
+    write_table(out, &header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_are_named_as_show_prints_them() {
+        assert_eq!(
+            parse_key("lm/42").unwrap(),
+            AccountKey::new("lm", None, "42")
+        );
+        assert_eq!(
+            parse_key("pp/pp_acme/ppu_1").unwrap(),
+            AccountKey::new("pp", Some("pp_acme"), "ppu_1")
+        );
+        for bad in ["lm", "lm/", "/42", "a/b/c/d", "lm//42"] {
+            let error = parse_key(bad).unwrap_err().to_string();
+            assert!(error.contains(&format!("`{bad}`")), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_decisions_file_is_read_whole_or_refused_naming_the_line() {
+        let dir = std::env::temp_dir().join(format!("portalctl-decisions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("decisions.csv");
+        std::fs::write(
+            &path,
+            "account,verdict,reason,expires\nlm/1,keep,,\nlm/2,exception,break-glass,2027-01-31\n",
+        )
+        .unwrap();
+        let decisions = decisions_from_csv(&path).unwrap();
+        assert_eq!(decisions.len(), 2);
+        assert_eq!(decisions[0].reason, None);
+        assert_eq!(
+            decisions[1].expires_on,
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 31)
+        );
+
+        std::fs::write(
+            &path,
+            "account,verdict,reason,expires\nlm/1,keep,,\nlm/2,maybe,,\n",
+        )
+        .unwrap();
+        let error = decisions_from_csv(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("line 3") && error.contains("`maybe`"),
+            "{error}"
+        );
+    }
+}
