@@ -1198,43 +1198,8 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
         text(&early.stderr)
     );
 
-    // Decide everything: revoke the suspended, keep the rest, one exception.
-    let shown = world
-        .run(&["review", "show", &id, "--store", &store, "--format", "csv"])
-        .await;
-    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
-    let mut decisions = String::from("account,verdict,reason,expires\n");
-    let mut accounts = 0;
-    for line in text(&shown.stdout).lines().skip(1) {
-        let columns: Vec<&str> = line.split(',').collect();
-        let (account, status) = (columns[0], columns[2]);
-        let decision = match (accounts, status) {
-            (0, _) => "exception,break-glass account,2099-12-31".to_owned(),
-            (_, "suspended") => "revoke,suspended and unused,".to_owned(),
-            _ => "keep,,".to_owned(),
-        };
-        decisions.push_str(&format!("{account},{decision}\n"));
-        accounts += 1;
-    }
+    let accounts = decide_everything(&world, &store, &id).await;
     assert_eq!(accounts, world.lm.user_count() + world.at.members().len());
-    let file = world.dir.join("decisions.csv");
-    std::fs::write(&file, &decisions).unwrap();
-    let decided = world
-        .run(&["review", "decide", &id, "--store", &store, "--from"])
-        .await;
-    assert_eq!(decided.status.code(), Some(2), "--from needs a file");
-    let decided = world
-        .run(&[
-            "review",
-            "decide",
-            &id,
-            "--store",
-            &store,
-            "--from",
-            &file.display().to_string(),
-        ])
-        .await;
-    assert_eq!(decided.status.code(), Some(0), "{}", text(&decided.stderr));
 
     let signed = world.run(&["review", "sign", &id, "--store", &store]).await;
     assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
@@ -1296,4 +1261,46 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
         .await;
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("unknown review #99"));
+}
+
+/// Decides every account of review `id` through a CSV of decisions (the first an
+/// exception, the suspended revoked, the rest kept); returns how many.
+async fn decide_everything(world: &World, store: &str, id: &str) -> usize {
+    use std::fmt::Write as _;
+    let shown = world
+        .run(&["review", "show", id, "--store", store, "--format", "csv"])
+        .await;
+    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
+    let mut decisions = String::from("account,verdict,reason,expires\n");
+    let mut accounts = 0;
+    for line in text(&shown.stdout).lines().skip(1) {
+        let columns: Vec<&str> = line.split(',').collect();
+        let (account, status) = (columns[0], columns[2]);
+        let decision = match (accounts, status) {
+            (0, _) => "exception,break-glass account,2099-12-31",
+            (_, "suspended") => "revoke,suspended and unused,",
+            _ => "keep,,",
+        };
+        writeln!(decisions, "{account},{decision}").unwrap();
+        accounts += 1;
+    }
+    let file = world.dir.join("decisions.csv");
+    std::fs::write(&file, &decisions).unwrap();
+    let missing = world
+        .run(&["review", "decide", id, "--store", store, "--from"])
+        .await;
+    assert_eq!(missing.status.code(), Some(2), "--from needs a file");
+    let decided = world
+        .run(&[
+            "review",
+            "decide",
+            id,
+            "--store",
+            store,
+            "--from",
+            &file.display().to_string(),
+        ])
+        .await;
+    assert_eq!(decided.status.code(), Some(0), "{}", text(&decided.stderr));
+    accounts
 }
