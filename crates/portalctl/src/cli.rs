@@ -113,7 +113,7 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArg,
     },
-    /// Access reviews of a snapshot: start, show, decide, sign, verify.
+    /// Access reviews of a snapshot: start, show, decide, sign, verify, export.
     Review {
         /// The review operation.
         #[command(subcommand)]
@@ -194,6 +194,18 @@ pub enum ReviewCommand {
     Verify {
         /// The review's id.
         id: i64,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Write the evidence: review.json, accounts.csv, decisions.csv and a
+    /// self-contained review.html.
+    Export {
+        /// The review's id.
+        id: i64,
+        /// The directory to write (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
         /// The review store.
         #[command(flatten)]
         store: StoreArg,

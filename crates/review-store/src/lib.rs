@@ -3,6 +3,7 @@
 mod chain;
 mod diff;
 mod error;
+mod evidence;
 mod model;
 mod review;
 mod schema;
@@ -13,6 +14,7 @@ mod verify;
 pub use chain::{EventKind, ReviewEvent};
 pub use diff::{Diff, DiffCounts, DiffEntry, Field, FieldChange, SkippedPortal};
 pub use error::{Error, Result};
+pub use evidence::ExportSummary;
 pub use model::{
     Account, AccountKey, Applied, Decision, DecisionRecord, LastLogin, PortalOutcome, PortalRun,
     RecordedPortal, Review, ReviewId, Signature, Snapshot, SnapshotId, Verdict,

@@ -424,3 +424,99 @@ fn editing_one_row_breaks_verification_naming_the_entry() {
     );
     assert_eq!(broken_at(&path, review), (Some(1), "opened".to_owned()));
 }
+
+#[test]
+fn the_evidence_bundle_holds_every_account_and_a_self_contained_page() {
+    let path = store_file("evidence");
+    let mut store = Store::open(&path).unwrap();
+    let leaver = account("lm", "c", "suspended", &[]);
+    let first = snapshot(
+        &mut store,
+        &[
+            account("lm", "a", "active", &[]),
+            account("lm", "b", "active", &[]),
+        ],
+        PortalOutcome::Ok,
+    );
+    let earlier = store
+        .start_review(first, &["lm".to_owned()], "auditor")
+        .unwrap();
+    let key = |id: &str| AccountKey::new("lm", None, id);
+    store
+        .decide(
+            earlier,
+            &[Decision::keep(key("a")), Decision::keep(key("b"))],
+        )
+        .unwrap();
+    store.sign(earlier).unwrap();
+    let second = snapshot(
+        &mut store,
+        &[
+            account("lm", "a", "active", &[]),
+            account("lm", "b", "active", &[]),
+            leaver,
+        ],
+        PortalOutcome::Failed("HTTP 503 from the portal".into()),
+    );
+    let review = store
+        .start_review(second, &["lm".to_owned()], "auditor")
+        .unwrap();
+    store
+        .decide(
+            review,
+            &[
+                Decision::keep(key("a")),
+                Decision::exception(
+                    key("b"),
+                    "break-glass",
+                    NaiveDate::from_ymd_opt(2099, 1, 1).unwrap(),
+                ),
+                Decision::revoke(key("c"), Some("<script>left</script> & gone")),
+            ],
+        )
+        .unwrap();
+    store.sign(review).unwrap();
+    let out = path.with_extension("evidence");
+    let _ = std::fs::remove_dir_all(&out);
+
+    let summary = store.export_evidence(review, &out).unwrap();
+
+    assert_eq!((summary.accounts, summary.decisions), (3, 3));
+    let accounts = std::fs::read_to_string(out.join("accounts.csv")).unwrap();
+    assert_eq!(accounts.lines().count(), 4, "{accounts}");
+    assert!(
+        accounts.lines().any(|line| line.starts_with("lm,,c,")
+            && line.contains(",revoke,<script>left</script> & gone,"))
+    );
+    let decisions = std::fs::read_to_string(out.join("decisions.csv")).unwrap();
+    assert!(
+        decisions.contains("lm,,b,exception,break-glass,2099-01-01"),
+        "{decisions}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("review.json")).unwrap()).unwrap();
+    assert_eq!(json["chain_intact"], true);
+    assert_eq!(
+        json["changes_since_previous"]["counts"]["added"], 1,
+        "c is new since the previous review"
+    );
+    assert_eq!(json["portals"]["lm"]["revoke"], 1);
+    let html = std::fs::read_to_string(out.join("review.html")).unwrap();
+    assert_eq!(summary.html_bytes, html.len() as u64);
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing is fetched"
+    );
+    assert!(!html.contains("<script"), "no script, and text is escaped");
+    assert!(html.contains("&lt;script&gt;left&lt;/script&gt; &amp; gone"));
+    assert!(html.contains("<span class=\"failed\">failed</span>: HTTP 503 from the portal"));
+    assert!(html.contains("<svg"), "the inactivity chart is inline");
+
+    // An existing, non-empty directory is refused and left as it was.
+    let refused = store.export_evidence(review, &out).unwrap_err();
+    assert!(refused.to_string().contains("is not empty"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("review.html")).unwrap(),
+        html
+    );
+}

@@ -1,8 +1,9 @@
-//! `review start|show|decide|sign|verify`: access reviews in the review store. A review
+//! `review start|show|decide|sign|verify|export`: access reviews in the review store. A review
 //! is opened on a snapshot for a reviewer and a scope of portals; every account in scope
 //! gets a decision (keep, revoke, or an exception with a reason and an expiry date); the
 //! reviewer signs once everything is decided; every step is an entry of the review's hash
-//! chain, which `verify` recomputes. Needs no portal.
+//! chain, which `verify` recomputes; `export` writes the evidence bundle (see
+//! [`review_store::Store::export_evidence`]). Needs no portal.
 //!
 //! Accounts are named as `show` prints them: `PORTAL/ID`, or `PORTAL/TENANT/ID` where the
 //! vendor has tenants.
@@ -30,9 +31,10 @@ pub fn check_input(command: &ReviewCommand) -> Result<(), Stop> {
         ReviewCommand::Decide { accounts, .. } => {
             accounts.iter().try_for_each(|key| parse_key(key).map(drop))
         }
-        ReviewCommand::Show { .. } | ReviewCommand::Sign { .. } | ReviewCommand::Verify { .. } => {
-            Ok(())
-        }
+        ReviewCommand::Show { .. }
+        | ReviewCommand::Sign { .. }
+        | ReviewCommand::Verify { .. }
+        | ReviewCommand::Export { .. } => Ok(()),
     }
 }
 
@@ -81,19 +83,7 @@ pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
         } => {
             let decisions = match from {
                 Some(path) => decisions_from_csv(path)?,
-                None => accounts
-                    .iter()
-                    .map(|key| {
-                        let verdict = verdict
-                            .ok_or_else(|| Stop::Usage("--account needs --verdict".to_owned()))?;
-                        Ok(Decision {
-                            account: parse_key(key)?,
-                            verdict: verdict_of(verdict),
-                            reason: reason.clone(),
-                            expires_on: *expires,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, Stop>>()?,
+                None => decisions_from_flags(accounts, *verdict, reason.as_ref(), *expires)?,
             };
             with_store(store.path.as_deref(), |store| {
                 store.decide(ReviewId(*id), &decisions)?;
@@ -126,7 +116,53 @@ pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
                 ChainCheck::Broken { .. } => Done::Failed,
             })
         }),
+        ReviewCommand::Export { id, out, store } => with_store(store.path.as_deref(), |store| {
+            export(store, ReviewId(*id), out)
+        }),
     }
+}
+
+/// The decisions `--account`, `--verdict`, `--reason` and `--expires` give.
+fn decisions_from_flags(
+    accounts: &[String],
+    verdict: Option<VerdictArg>,
+    reason: Option<&String>,
+    expires: Option<chrono::NaiveDate>,
+) -> Result<Vec<Decision>, Stop> {
+    let verdict = verdict.ok_or_else(|| Stop::Usage("--account needs --verdict".to_owned()))?;
+    accounts
+        .iter()
+        .map(|key| {
+            Ok(Decision {
+                account: parse_key(key)?,
+                verdict: verdict_of(verdict),
+                reason: reason.cloned(),
+                expires_on: expires,
+            })
+        })
+        .collect()
+}
+
+/// Writes the evidence bundle and lists its files.
+fn export(store: &Store, id: ReviewId, out: &Path) -> review_store::Result<Done> {
+    let summary = store.export_evidence(id, out)?;
+    for file in [
+        "review.html",
+        "review.json",
+        "accounts.csv",
+        "decisions.csv",
+    ] {
+        println!("{}", summary.dir.join(file).display());
+    }
+    eprintln!(
+        "portalctl: review {}: evidence of {} accounts and {} decisions written to {} (review.html {} KiB)",
+        id.0,
+        summary.accounts,
+        summary.decisions,
+        summary.dir.display(),
+        summary.html_bytes.div_ceil(1024)
+    );
+    Ok(Done::Complete)
 }
 
 /// Opens the existing store at `flag` (or the default path) and runs `work` on it.
