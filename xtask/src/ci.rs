@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 use crate::{
     cmd::Cmd,
-    codegen, deps,
+    codegen, deps, evidence_check,
     tools::{self, Tool},
 };
 
@@ -26,6 +26,8 @@ enum Action {
     LeanClients,
     /// Check the dependency tree against the minimum Rust version.
     Msrv,
+    /// Render an access review's evidence page in headless Chromium (skipped without it).
+    EvidenceCheck,
 }
 
 /// One named CI step.
@@ -90,6 +92,10 @@ fn steps(root: &Path) -> Vec<Step> {
             action: cargo(&["test", "--workspace", "--all-features", "--locked"]),
         },
         Step {
+            name: "evidence",
+            action: Action::EvidenceCheck,
+        },
+        Step {
             name: "doc",
             action: Action::Cargo(
                 Cmd::cargo(root)
@@ -121,6 +127,7 @@ pub(crate) fn run(root: &Path) -> Result<()> {
             Action::CodegenCheck => codegen::check(root),
             Action::LeanClients => deps::check_lean_clients(root),
             Action::Msrv => deps::check_msrv(root),
+            Action::EvidenceCheck => evidence(root),
         };
         let elapsed = step_started.elapsed();
         if let Err(err) = outcome {
@@ -137,6 +144,17 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     print_summary(&passed, None, started.elapsed());
     println!("ci: all {total} steps passed");
     Ok(())
+}
+
+/// The evidence page check, or a note that it was skipped on a machine without Chromium.
+fn evidence(root: &Path) -> Result<()> {
+    let Some(chromium) = evidence_check::chromium() else {
+        println!(
+            "evidence: skipped: chromium not found (Debian: `apt-get install chromium`; .ci/run installs it)"
+        );
+        return Ok(());
+    };
+    evidence_check::check(root, &chromium, 2_000).map(drop)
 }
 
 /// Prints one line per step run so far, and the total time.
@@ -169,6 +187,7 @@ mod tests {
                 Action::CodegenCheck => "codegen check".to_owned(),
                 Action::LeanClients => "lean clients".to_owned(),
                 Action::Msrv => "msrv".to_owned(),
+                Action::EvidenceCheck => "evidence check".to_owned(),
             })
             .collect();
         assert_eq!(
@@ -181,6 +200,7 @@ mod tests {
                 "lean clients",
                 "msrv",
                 "cargo test --workspace --all-features --locked",
+                "evidence check",
                 "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --all-features --locked",
             ]
         );

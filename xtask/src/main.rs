@@ -8,6 +8,7 @@ mod cmd;
 mod codegen;
 mod conformance;
 mod deps;
+mod evidence_check;
 mod fuzz;
 mod integration;
 mod release;
@@ -49,6 +50,8 @@ enum Task {
     Fuzz(fuzz::Args),
     /// Check each sandbox against its vendor's `openapi.json` with schemathesis.
     Conformance(conformance::Args),
+    /// Render an access review's evidence page in headless Chromium.
+    EvidenceCheck(evidence_check::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn run(task: Task, root: &Path) -> Result<()> {
         Task::Release(args) => release::run(&args, root),
         Task::Fuzz(args) => fuzz::run(&args, root),
         Task::Conformance(args) => conformance::run(&args, root),
+        Task::EvidenceCheck(args) => evidence_check::run(&args, root),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::model::{PortalOutcome, format_time};
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;\
 color:#1d2330;padding:0 1rem}h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;\
 margin-top:2rem;border-bottom:1px solid #d5d9e0;padding-bottom:.2rem}table{border-collapse:\
-collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.25rem .5rem;border-bottom:\
+collapse;width:100%;margin:.5rem 0;table-layout:fixed;overflow-wrap:anywhere}th,td{text-align:left;padding:.25rem .5rem;border-bottom:\
 1px solid #e6e9ee;vertical-align:top}th{background:#f3f5f8}td.n,th.n{text-align:right}\
 .failed{color:#a61b1b;font-weight:600}.ok{color:#17663a;font-weight:600}.muted{color:#5b6474}\
 code{font-size:.85em;word-break:break-all}.meta td:first-child{width:12rem;color:#5b6474}";
