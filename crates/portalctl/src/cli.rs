@@ -174,7 +174,8 @@ pub enum ReviewCommand {
         /// Until when an exception holds (YYYY-MM-DD, after today).
         #[arg(long, value_name = "DATE")]
         expires: Option<chrono::NaiveDate>,
-        /// Decisions from a CSV file with the columns `account,verdict,reason,expires`.
+        /// Decisions from a CSV file with the columns `account,verdict,reason,expires` (or
+        /// `review show --format csv`'s output with its decision column filled in).
         #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "verdict", "reason", "expires"])]
         from: Option<PathBuf>,
         /// The review store.

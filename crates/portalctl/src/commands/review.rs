@@ -218,6 +218,8 @@ pub fn parse_key(text: &str) -> Result<AccountKey, Stop> {
 #[derive(Debug, serde::Deserialize)]
 struct DecisionRow {
     account: String,
+    /// `verdict`, or `decision` as `review show --format csv` names it.
+    #[serde(alias = "decision")]
     verdict: String,
     #[serde(default)]
     reason: Option<String>,
@@ -225,8 +227,9 @@ struct DecisionRow {
     expires: Option<String>,
 }
 
-/// Reads a decisions file (`account,verdict,reason,expires`); the first bad line is
-/// named with what is wrong in it.
+/// Reads a decisions file: `account,verdict,reason,expires`, or what `review show
+/// --format csv` prints with its `decision` column filled in (rows still `undecided` are
+/// left out, other columns ignored). The first bad line is named with what is wrong in it.
 fn decisions_from_csv(path: &Path) -> Result<Vec<Decision>, Stop> {
     let name = path.display();
     let mut reader = csv::Reader::from_path(path)
@@ -237,6 +240,9 @@ fn decisions_from_csv(path: &Path) -> Result<Vec<Decision>, Stop> {
         let bad =
             |what: String| Stop::Usage(format!("decisions file `{name}` line {line}: {what}"));
         let row = row.map_err(|error| bad(error.to_string()))?;
+        if row.verdict.trim() == "undecided" {
+            continue;
+        }
         let verdict = Verdict::parse(row.verdict.trim()).ok_or_else(|| {
             bad(format!(
                 "verdict `{}` is not keep, revoke or exception",
@@ -390,6 +396,21 @@ mod tests {
         assert!(
             error.contains("line 3") && error.contains("`maybe`"),
             "{error}"
+        );
+
+        // `review show --format csv` with its decision column filled in, one row left.
+        std::fs::write(
+            &path,
+            "account,email,status,last_login,decision,reason,expires,applied\n\
+             lm/1,jo@corp.example,active,never,revoke,left,,\n\
+             lm/2,al@corp.example,active,never,undecided,,,\n",
+        )
+        .unwrap();
+        let decisions = decisions_from_csv(&path).unwrap();
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(
+            (decisions[0].verdict, decisions[0].reason.as_deref()),
+            (Verdict::Revoke, Some("left"))
         );
     }
 }

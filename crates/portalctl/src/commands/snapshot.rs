@@ -35,8 +35,10 @@ pub async fn run(runner: &Runner<'_>, store_path: &Path, note: Option<&str>) -> 
     let mut writer = store.begin_snapshot(note).map_err(fail)?;
     for (portal, listing) in &listings {
         let (run, users) = provenance(portal, listing, started, finished);
-        if let PortalOutcome::Failed(reason) = &run.outcome {
-            report::failure(&portal.name, reason);
+        match (&run.outcome, listing) {
+            (PortalOutcome::Failed(reason), Err(_)) => report::failure(&portal.name, reason),
+            (PortalOutcome::Failed(reason), Ok(_)) => report::note(&portal.name, reason),
+            (PortalOutcome::Ok, _) => {}
         }
         for user in users {
             writer.add_account(&account(user)).map_err(fail)?;
