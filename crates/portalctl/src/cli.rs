@@ -113,7 +113,7 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArg,
     },
-    /// Access reviews of a snapshot: start, show, decide, sign, verify, export.
+    /// Access reviews of a snapshot: start, show, decide, apply, sign, verify, export.
     Review {
         /// The review operation.
         #[command(subcommand)]
@@ -178,6 +178,16 @@ pub enum ReviewCommand {
         /// `review show --format csv`'s output with its decision column filled in).
         #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "verdict", "reason", "expires"])]
         from: Option<PathBuf>,
+        /// The review store.
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Carry out the review's revocations not carried out yet (suspend where the vendor
+    /// can, else delete): planned and printed, done only with `--apply`, each linked to its
+    /// decision. Run it before signing.
+    Apply {
+        /// The review's id.
+        id: i64,
         /// The review store.
         #[command(flatten)]
         store: StoreArg,

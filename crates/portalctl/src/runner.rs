@@ -136,8 +136,17 @@ impl<'a> Runner<'a> {
     /// Prints the plan; with `--apply`, runs it step by step through each step's portal,
     /// journaled, reports each failure and a summary line.
     pub async fn carry_out(&self, plan: &Plan) -> Result<Done, Stop> {
+        Ok(match self.carry_out_steps(plan).await? {
+            Some(applied) => Done::from_counts(plan.steps.len(), applied.failed.len()),
+            None => Done::Complete,
+        })
+    }
+
+    /// [`Runner::carry_out`], telling which steps failed; `None` when nothing was carried
+    /// out (a dry run, or nothing to do).
+    pub async fn carry_out_steps(&self, plan: &Plan) -> Result<Option<Applied>, Stop> {
         if !self.show(plan)? {
-            return Ok(Done::Complete);
+            return Ok(None);
         }
         let mut journal = self.open_journal()?;
         let directory = self.directory;
@@ -164,7 +173,7 @@ impl<'a> Runner<'a> {
             plan.steps.len(),
             journal.path().display()
         );
-        Ok(Done::from_counts(plan.steps.len(), applied.failed.len()))
+        Ok(Some(applied))
     }
 
     /// Runs a shown plan whose steps are all `portal`'s as one batch

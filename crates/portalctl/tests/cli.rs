@@ -1198,8 +1198,11 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
         text(&early.stderr)
     );
 
-    let accounts = decide_everything(&world, &store, &id).await;
+    let (accounts, revoked) = decide_everything(&world, &store, &id).await;
     assert_eq!(accounts, world.lm.user_count() + world.at.members().len());
+    assert!(revoked > 0, "the sandboxes seed suspended accounts");
+
+    apply_revocations(&world, &store, &id, revoked).await;
 
     let signed = world.run(&["review", "sign", &id, "--store", &store]).await;
     assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
@@ -1232,9 +1235,8 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
         .run(&["review", "verify", &id, "--store", &store])
         .await;
     assert_eq!(verified.status.code(), Some(0));
-    assert!(
-        text(&verified.stdout).contains(&format!("intact: {} entries, head {head}", accounts + 2))
-    );
+    let entries = accounts + revoked + 2;
+    assert!(text(&verified.stdout).contains(&format!("intact: {entries} entries, head {head}")));
 
     // Someone edits the exception's reason in the database: verify names the entry.
     let conn = rusqlite::Connection::open(&store_path).unwrap();
@@ -1264,21 +1266,25 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
 }
 
 /// Decides every account of review `id` through a CSV of decisions (the first an
-/// exception, the suspended revoked, the rest kept); returns how many.
-async fn decide_everything(world: &World, store: &str, id: &str) -> usize {
+/// exception, the suspended revoked, the rest kept); returns how many, and how many
+/// were revoked.
+async fn decide_everything(world: &World, store: &str, id: &str) -> (usize, usize) {
     use std::fmt::Write as _;
     let shown = world
         .run(&["review", "show", id, "--store", store, "--format", "csv"])
         .await;
     assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
     let mut decisions = String::from("account,verdict,reason,expires\n");
-    let mut accounts = 0;
+    let (mut accounts, mut revoked) = (0, 0);
     for line in text(&shown.stdout).lines().skip(1) {
         let columns: Vec<&str> = line.split(',').collect();
         let (account, status) = (columns[0], columns[2]);
         let decision = match (accounts, status) {
             (0, _) => "exception,break-glass account,2099-12-31",
-            (_, "suspended") => "revoke,suspended and unused,",
+            (_, "suspended") => {
+                revoked += 1;
+                "revoke,suspended and unused,"
+            }
             _ => "keep,,",
         };
         writeln!(decisions, "{account},{decision}").unwrap();
@@ -1302,5 +1308,40 @@ async fn decide_everything(world: &World, store: &str, id: &str) -> usize {
         ])
         .await;
     assert_eq!(decided.status.code(), Some(0), "{}", text(&decided.stderr));
-    accounts
+    (accounts, revoked)
+}
+
+/// Carries out review `id`'s `revoked` revocations: planned, then done and linked to
+/// their decisions, once.
+async fn apply_revocations(world: &World, store: &str, id: &str, revoked: usize) {
+    let plan = world.run(&["review", "apply", id, "--store", store]).await;
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    let planned = text(&plan.stdout);
+    assert_eq!(
+        planned.matches("access review: decided revoke").count(),
+        revoked,
+        "{planned}"
+    );
+    let applied = world
+        .run(&["review", "apply", id, "--store", store, "--apply"])
+        .await;
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    assert!(text(&applied.stdout).contains(&format!("Applied {revoked} of {revoked} actions")));
+    let again = world
+        .run(&["review", "apply", id, "--store", store, "--apply"])
+        .await;
+    assert!(
+        text(&again.stdout).contains("Nothing to change."),
+        "{}",
+        text(&again.stdout)
+    );
+    let shown = world
+        .run(&["review", "show", id, "--store", store, "--format", "json"])
+        .await;
+    let shown: Vec<Value> = serde_json::from_slice(&shown.stdout).unwrap();
+    let linked = shown
+        .iter()
+        .filter(|row| row["decision"]["applied"]["reference"].is_string())
+        .count();
+    assert_eq!(linked, revoked);
 }

@@ -105,7 +105,8 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
         Command::Snapshot { note, store } => {
             snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
         }
-        Command::Sandbox | Command::Diff { .. } | Command::Review { .. } => {
+        Command::Review { command } => review::run_with_portals(&command, runner).await,
+        Command::Sandbox | Command::Diff { .. } => {
             match run_without_portals(&command, runner.format()).await {
                 Some(done) => done,
                 None => unreachable!("these commands need no portal"),
@@ -122,7 +123,9 @@ pub async fn run_without_portals(command: &Command, format: Format) -> Option<Re
         Command::Diff { from, to, store } => {
             diff::run(&files::store_path(store.path.clone()), *from, *to, format)
         }
-        Command::Review { command } => review::run(command, format),
+        Command::Review { command } if !review::needs_portals(command) => {
+            review::run(command, format)
+        }
         _ => return None,
     })
 }

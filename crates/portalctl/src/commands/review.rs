@@ -1,9 +1,10 @@
-//! `review start|show|decide|sign|verify|export`: access reviews in the review store. A review
+//! `review start|show|decide|apply|sign|verify|export`: access reviews in the review store. A review
 //! is opened on a snapshot for a reviewer and a scope of portals; every account in scope
 //! gets a decision (keep, revoke, or an exception with a reason and an expiry date); the
 //! reviewer signs once everything is decided; every step is an entry of the review's hash
 //! chain, which `verify` recomputes; `export` writes the evidence bundle (see
-//! [`review_store::Store::export_evidence`]). Needs no portal.
+//! [`review_store::Store::export_evidence`]). Only `apply` needs the portals: it carries
+//! out the revocations through the plan runner and links each to its decision.
 //!
 //! Accounts are named as `show` prints them: `PORTAL/ID`, or `PORTAL/TENANT/ID` where the
 //! vendor has tenants.
@@ -18,10 +19,15 @@ use review_store::{
 use serde::Serialize;
 
 use crate::cli::{ReviewCommand, VerdictArg};
+use crate::commands::offboard::offboard_action;
+use crate::directory::Connected;
 use crate::exit::{Done, Stop};
 use crate::files;
 use crate::output::{Format, write_table};
+use crate::plan::{Plan, Step};
+use crate::portal::{Operation, unsupported};
 use crate::report;
+use crate::runner::Runner;
 use crate::store;
 
 /// Refuses malformed account names before the store is opened.
@@ -32,15 +38,39 @@ pub fn check_input(command: &ReviewCommand) -> Result<(), Stop> {
             accounts.iter().try_for_each(|key| parse_key(key).map(drop))
         }
         ReviewCommand::Show { .. }
+        | ReviewCommand::Apply { .. }
         | ReviewCommand::Sign { .. }
         | ReviewCommand::Verify { .. }
         | ReviewCommand::Export { .. } => Ok(()),
     }
 }
 
-/// Runs one review operation on the store it names.
+/// Whether the operation acts on portals (`apply`), so they must be connected.
+pub fn needs_portals(command: &ReviewCommand) -> bool {
+    matches!(command, ReviewCommand::Apply { .. })
+}
+
+/// Runs one review operation on the store it names; `apply` through `runner`.
+pub async fn run_with_portals(command: &ReviewCommand, runner: &Runner<'_>) -> Result<Done, Stop> {
+    match command {
+        ReviewCommand::Apply { id, store } => {
+            apply(
+                runner,
+                ReviewId(*id),
+                &files::store_path(store.path.clone()),
+            )
+            .await
+        }
+        other => run(other, runner.format()),
+    }
+}
+
+/// Runs one review operation that needs no portal on the store it names.
 pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
     match command {
+        ReviewCommand::Apply { .. } => Err(Stop::Usage(
+            "review apply needs the portals; run it through the portal runner".to_owned(),
+        )),
         ReviewCommand::Start {
             snapshot,
             reviewer,
@@ -120,6 +150,79 @@ pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
             export(store, ReviewId(*id), out)
         }),
     }
+}
+
+/// Plans the review's revocations not carried out yet, carries them out with `--apply`
+/// and records each one done against its decision.
+async fn apply(runner: &Runner<'_>, id: ReviewId, store_path: &Path) -> Result<Done, Stop> {
+    let mut revocations = Vec::new();
+    with_store(Some(store_path), |store| {
+        store.for_each_review_account(id, |account, decision| {
+            if decision
+                .is_some_and(|d| d.decision.verdict == Verdict::Revoke && d.applied.is_none())
+            {
+                revocations.push(account);
+            }
+            Ok(())
+        })
+    })?;
+    let (plan, keys) = revocation_plan(&revocations, &runner.directory().portals);
+    let Some(applied) = runner.carry_out_steps(&plan).await? else {
+        return Ok(Done::Complete);
+    };
+    let journal = runner.journal_path().display().to_string();
+    let failed = applied.failed.len();
+    with_store(Some(store_path), |store| {
+        for (step, key) in plan.steps.iter().zip(&keys) {
+            if applied.failed.iter().any(|(failed, _)| failed == step) {
+                continue;
+            }
+            let reference = format!(
+                "{} {} in {}, journal {journal}",
+                step.action, step.user, step.portal
+            );
+            store.record_applied(id, key, &reference)?;
+        }
+        Ok(())
+    })?;
+    Ok(Done::from_counts(plan.steps.len(), failed).and(plan.refusals()))
+}
+
+/// The steps revoking `accounts` (suspend where the portal can, else delete), and each
+/// step's account; accounts of portals not configured or that can do neither are skipped
+/// with the reason.
+pub fn revocation_plan(accounts: &[Account], portals: &[Connected]) -> (Plan, Vec<AccountKey>) {
+    let mut plan = Plan::default();
+    let mut keys = Vec::new();
+    for account in accounts {
+        let key = account.key();
+        let Some(portal) = portals.iter().find(|portal| portal.name == account.portal) else {
+            plan.skipped.push((
+                account.portal.clone(),
+                format!("{key} not revoked: the portal is not configured"),
+            ));
+            continue;
+        };
+        let Some(action) = offboard_action(portal.portal.as_ref()) else {
+            plan.skipped.push((
+                portal.name.clone(),
+                format!(
+                    "{key} not revoked: {}",
+                    unsupported(portal.vendor(), Operation::Delete)
+                ),
+            ));
+            continue;
+        };
+        plan.steps.push(Step {
+            portal: portal.name.clone(),
+            user: account.email.clone().unwrap_or_else(|| account.id.clone()),
+            target: account.id.clone(),
+            action,
+            why: "access review: decided revoke".to_owned(),
+        });
+        keys.push(key);
+    }
+    (plan, keys)
 }
 
 /// The decisions `--account`, `--verdict`, `--reason` and `--expires` give.
