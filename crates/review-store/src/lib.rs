@@ -1,4 +1,4 @@
-//! The access-review store behind `portalctl snapshot`, `diff` and `review`.
+#![doc = include_str!("../README.md")]
 
 mod chain;
 mod diff;
