@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use core_http::clock::Clock;
 use core_http::{
-    Authenticate, Error, ErrorDecoder, ErrorDetails, ExposeSecret, HeaderName, HttpClient, Method,
-    Operation, Response, Result, RetryPolicy, SecretString, SignableRequest, StatusCode,
+    Authenticate, Error, ExposeSecret, HeaderName, HttpClient, Method, Operation, Response, Result,
+    RetryPolicy, SecretString, SignableRequest,
 };
-use http::HeaderMap;
 
+use crate::error::AllthenticateErrorDecoder;
 use crate::generated::User;
 use crate::invites::Invites;
 use crate::params::Params;
@@ -397,32 +397,6 @@ impl Authenticate for ApiKeyAuth {
 
 fn http_authorization() -> HeaderName {
     HeaderName::from_static("authorization")
-}
-
-/// Reads Allthenticate's `{"error": "..."}` bodies (anything else keeps the raw body in
-/// the error's snippet).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AllthenticateErrorDecoder;
-
-impl ErrorDecoder for AllthenticateErrorDecoder {
-    fn decode(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
-        let message = serde_json::from_slice::<serde_json::Value>(body)
-            .ok()
-            .and_then(|value| {
-                ["error", "message"]
-                    .iter()
-                    .find_map(|key| match value.get(key)? {
-                        serde_json::Value::String(text) => Some(text.clone()),
-                        serde_json::Value::Null => None,
-                        other => Some(other.to_string()),
-                    })
-            });
-        ErrorDetails {
-            code: None,
-            message,
-            request_id: None,
-        }
-    }
 }
 
 /// What a successful mutation said. Success is decided by the status alone; the body's

@@ -115,6 +115,7 @@
 //! headers, no atomic "set suspended" call and no documented field reporting suspension.
 
 mod client;
+mod error;
 mod generated;
 pub mod ids;
 mod invites;
@@ -124,11 +125,9 @@ pub mod types;
 mod users;
 mod validate;
 
-pub use client::{
-    Ack, AllthenticateErrorDecoder, ArrayEncoding, AuthPlacement, BodyEncoding, Client,
-    ClientBuilder,
-};
+pub use client::{Ack, ArrayEncoding, AuthPlacement, BodyEncoding, Client, ClientBuilder};
 pub use core_http::{Error, Result, SecretString};
+pub use error::AllthenticateErrorDecoder;
 pub use generated::{
     ComputerUsernameEntry, Invite, InviteGroup, InviteResult, Message, SmartCard, SmartCardList,
     User, UserDetail,

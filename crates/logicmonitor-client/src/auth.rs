@@ -1,14 +1,11 @@
-//! LMv1 request signing, bearer tokens, and reading LogicMonitor's error bodies.
+//! LMv1 request signing and bearer tokens.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use base64::Engine as _;
-use core_http::{
-    Authenticate, Clock, ErrorDecoder, ErrorDetails, HeaderName, SecretString, SignableRequest,
-    StatusCode,
-};
+use core_http::{Authenticate, Clock, HeaderName, SecretString, SignableRequest};
 use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
@@ -139,34 +136,6 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
-/// Reads LogicMonitor v3 error bodies, `{"errorMessage", "errorCode", "errorDetail"}`:
-/// `errorCode` becomes [`core_http::Error::Api`]'s `code`, `errorMessage` its message.
-/// Bodies that are not JSON (gateway pages) give empty details.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LmErrorDecoder;
-
-impl ErrorDecoder for LmErrorDecoder {
-    fn decode(&self, _status: StatusCode, _headers: &http::HeaderMap, body: &[u8]) -> ErrorDetails {
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-            return ErrorDetails::default();
-        };
-        let code = match value.get("errorCode") {
-            Some(serde_json::Value::Number(number)) => Some(number.to_string()),
-            Some(serde_json::Value::String(text)) => Some(text.clone()),
-            _ => None,
-        };
-        let message = value
-            .get("errorMessage")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        ErrorDetails {
-            code,
-            message,
-            request_id: None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,19 +253,5 @@ mod tests {
         assert_eq!(percent_decode("/setting/admins/4%32"), "/setting/admins/42");
         assert_eq!(percent_decode("/a%2"), "/a%2");
         assert_eq!(percent_decode("/a%zz"), "/a%zz");
-    }
-
-    #[test]
-    fn error_decoder_reads_code_and_message() {
-        let details = LmErrorDecoder.decode(
-            StatusCode::NOT_FOUND,
-            &http::HeaderMap::new(),
-            br#"{"errorMessage":"No such user","errorCode":1404,"errorDetail":null}"#,
-        );
-        assert_eq!(details.code.as_deref(), Some("1404"));
-        assert_eq!(details.message.as_deref(), Some("No such user"));
-        let html =
-            LmErrorDecoder.decode(StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), b"<html>");
-        assert_eq!(html, ErrorDetails::default());
     }
 }

@@ -13,7 +13,8 @@ use core_http::{
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{LmErrorDecoder, Lmv1Auth};
+use crate::auth::Lmv1Auth;
+use crate::error::LogicMonitorErrorDecoder;
 use crate::filter::{Filter, is_field_name};
 
 /// The most items LogicMonitor returns per page.
@@ -203,7 +204,7 @@ impl ClientBuilder {
                 HeaderName::from_static("x-version"),
                 HeaderValue::from_static("3"),
             )
-            .error_decoder(LmErrorDecoder)
+            .error_decoder(LogicMonitorErrorDecoder)
             .rate_limit_headers(Some(RateLimitHeaders::new(
                 "x-rate-limit-limit",
                 "x-rate-limit-remaining",

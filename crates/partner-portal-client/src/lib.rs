@@ -21,7 +21,7 @@
 //!   instead of drawing 429s; a 429 is retried after its `Retry-After`.
 //! - Errors: Whaly's documented `{status_code, message, request_id}` and NestJS's
 //!   `{statusCode, message (string or array), error}` (inferred, see below) are both read
-//!   ([`WhalyErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
+//!   ([`PartnerPortalErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
 //!   up in [`Error::request_id`]. Any 2xx is success.
 //!
 //! # Unverified vendor facts, and the choices made
@@ -66,6 +66,7 @@
 //! the Whaly UI), and the user object carries neither roles nor attributes.
 
 mod client;
+mod error;
 mod generated;
 mod models;
 mod paging;
@@ -74,7 +75,8 @@ mod roles;
 mod user_attributes;
 mod validate;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, WhalyErrorDecoder};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE};
+pub use error::PartnerPortalErrorDecoder;
 pub use generated::{
     DeletedPartnerPortalUser, ErrorResponse, NestErrorResponse, NestErrorResponseMessage, Paging,
     PagingNext, PartnerPortalUser, PartnerPortalUserPage, Role, RolePage, UserAttributePage,

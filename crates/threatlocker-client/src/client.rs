@@ -11,7 +11,7 @@ use core_http::{
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use crate::error::PortalErrorDecoder;
+use crate::error::ThreatLockerErrorDecoder;
 use crate::validate::{self, IntoGuid};
 
 /// The header that selects the organization a call acts on.
@@ -283,7 +283,7 @@ impl ClientBuilder {
                 core_http::HeaderName::from_static("authorization"),
                 token,
             ))
-            .error_decoder(PortalErrorDecoder)
+            .error_decoder(ThreatLockerErrorDecoder)
             .rate_limit_headers(None)
             .user_agent(self.user_agent.unwrap_or_else(|| {
                 concat!("threatlocker-client/", env!("CARGO_PKG_VERSION")).to_owned()

@@ -105,7 +105,7 @@ mod validate;
 
 pub use client::{Client, ClientBuilder, MANAGED_ORGANIZATION_HEADER};
 pub use error::{
-    AUTH_HINT, AuthFailure, PERMISSION_HINT, PortalErrorDecoder, TOKEN_REVOKED_STATUS,
+    AUTH_HINT, AuthFailure, PERMISSION_HINT, TOKEN_REVOKED_STATUS, ThreatLockerErrorDecoder,
     auth_failure, is_auth_error,
 };
 pub use fanout::{
