@@ -119,6 +119,7 @@ mod error;
 mod generated;
 pub mod ids;
 mod invites;
+mod paging;
 mod params;
 mod suspension;
 pub mod types;
@@ -134,6 +135,7 @@ pub use generated::{
 };
 pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
+pub use paging::ListUsers;
 pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
 pub use types::{AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
-pub use users::{DeleteUser, ListUsers, SuspensionChange, Users, WriteSmartCards};
+pub use users::{DeleteUser, SuspensionChange, Users, WriteSmartCards};
