@@ -276,19 +276,14 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Nothing is sent.
     ///
-    /// A missing base URL or key is [`Error::Config`]; a base URL with a query string or
-    /// fragment is [`Error::InvalidInput`] for `base_url` (checked here, before
-    /// core-http's own check, which would report it as `Config`).
+    /// Every problem is [`Error::Config`] naming the setting: a missing base URL or key,
+    /// or a base URL core-http refuses (one with a query string or fragment, among
+    /// others), checked first.
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.ok_or_else(|| {
             Error::config("base_url", "required: Allthenticate publishes no API host")
         })?;
-        if base_url.contains('?') || base_url.contains('#') {
-            return Err(Error::invalid_input(
-                "base_url",
-                "must not contain a query string or fragment",
-            ));
-        }
+        core_http::check_base_url(&base_url, self.allow_insecure_http)?;
         let key = self
             .api_key
             .ok_or_else(|| Error::config("api_key", "required"))?;

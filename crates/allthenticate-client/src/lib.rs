@@ -30,7 +30,7 @@
 //!
 //! | what | default | how to change |
 //! |---|---|---|
-//! | API root | none: required | [`ClientBuilder::base_url`] (a path prefix such as `/api` is kept; a query string or fragment is [`Error::InvalidInput`]) |
+//! | API root | none: required | [`ClientBuilder::base_url`] (a path prefix such as `/api` is kept; a query string or fragment is [`Error::Config`]) |
 //! | API key placement | `Authorization: Bearer <key>` | [`ClientBuilder::auth_placement`]: [`AuthPlacement::RawAuthorization`], [`AuthPlacement::Header`] (e.g. `X-API-Key`), [`AuthPlacement::Query`] (e.g. `api_key`) |
 //! | `GET`/`DELETE` parameters | query string | fixed |
 //! | `POST`/`PUT` parameters | `application/x-www-form-urlencoded` | [`ClientBuilder::body_encoding`] with [`BodyEncoding::Json`] |

@@ -163,19 +163,7 @@ impl ClientBuilder {
         let base_url = match (self.base_url, self.account) {
             (Some(url), _) => url,
             (None, Some(account)) => {
-                let valid = !account.is_empty()
-                    && account.len() <= 63
-                    && account
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                    && !account.starts_with('-')
-                    && !account.ends_with('-');
-                if !valid {
-                    return Err(Error::config(
-                        "account",
-                        "an account name is the portal's subdomain: letters, digits and `-`",
-                    ));
-                }
+                core_http::validate::dns_label("account", &account)?;
                 format!("https://{account}.logicmonitor.com/santaba/rest")
             }
             (None, None) => {

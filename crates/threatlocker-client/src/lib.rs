@@ -19,7 +19,8 @@
 //!   ([`ClientBuilder::managed_organization`]) and cheap scoped handles
 //!   ([`Client::organization`]); the `ManagedOrganizationId` header is sent only when one
 //!   is set. GUIDs are [`uuid::Uuid`]; text ids are accepted through [`IntoGuid`] and a
-//!   malformed one is [`Error::InvalidInput`] before anything is sent.
+//!   malformed one is refused before anything is sent: by `build` with [`Error::Config`]
+//!   for the client-wide default, with [`Error::InvalidInput`] for a scoped handle.
 //! - **Invitations** are checked before sending: `username` is an email address, `roles`
 //!   is not empty, and every role's `organizationId` is the organization the invitation
 //!   goes to (the portal only accepts that organization's roles); the error names the
