@@ -83,8 +83,9 @@ pub use generated::{
     UserAttributeValue,
 };
 pub use models::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
-pub use portal::{DEFAULT_LOCALE, Ensured, ListUsers, NewUser, PortalHandle};
-pub use roles::{ListRoles, Roles};
-pub use user_attributes::{ListUserAttributes, UserAttributes};
+pub use paging::ListRequest;
+pub use portal::{DEFAULT_LOCALE, Ensured, NewUser, PortalHandle};
+pub use roles::Roles;
+pub use user_attributes::UserAttributes;
 
 pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString};
