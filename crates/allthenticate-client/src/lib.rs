@@ -114,6 +114,7 @@
 //! no documented Groups or Policies endpoints (they appear only as fields), no rate-limit
 //! headers, no atomic "set suspended" call and no documented field reporting suspension.
 
+mod auth;
 mod client;
 mod error;
 mod generated;
@@ -126,7 +127,8 @@ pub mod types;
 mod users;
 mod validate;
 
-pub use client::{Ack, ArrayEncoding, AuthPlacement, BodyEncoding, Client, ClientBuilder};
+pub use auth::AuthPlacement;
+pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder};
 pub use core_http::{Error, Result, SecretString};
 pub use error::AllthenticateErrorDecoder;
 pub use generated::{
@@ -137,5 +139,5 @@ pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
 pub use paging::ListUsers;
 pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
-pub use types::{AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
+pub use types::{Ack, AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
 pub use users::{DeleteUser, SuspensionChange, Users, WriteSmartCards};

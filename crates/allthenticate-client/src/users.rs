@@ -2,11 +2,12 @@
 
 use core_http::{Error, Operation, Result};
 
-use crate::client::{Ack, Client};
+use crate::client::Client;
 use crate::generated::{ComputerUsernameEntry, SmartCard, SmartCardList, User, UserDetail};
 use crate::ids::{EmailId, UserId};
 use crate::paging::ListUsers;
 use crate::params::Params;
+use crate::types::Ack;
 use crate::types::{AdStatus, Rank, UserTag};
 use crate::validate;
 
