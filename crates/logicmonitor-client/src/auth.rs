@@ -1,4 +1,4 @@
-//! LMv1 request signing and bearer tokens.
+//! The client's credentials: LMv1 request signing and bearer tokens.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,6 +9,29 @@ use core_http::{Authenticate, Clock, HeaderName, SecretString, SignableRequest};
 use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
+
+/// How the client authenticates.
+#[derive(Clone)]
+pub enum Credentials {
+    /// LMv1 HMAC signing with an API token's access id and access key.
+    Lmv1 {
+        /// The access id (the first part of the `Authorization` header).
+        access_id: String,
+        /// The access key, the HMAC secret.
+        access_key: SecretString,
+    },
+    /// `Authorization: Bearer <token>` (real tokens start with `lmb_`).
+    Bearer(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lmv1 { .. } => f.write_str("Credentials::Lmv1([REDACTED])"),
+            Self::Bearer(_) => f.write_str("Credentials::Bearer([REDACTED])"),
+        }
+    }
+}
 
 /// The LMv1 signature of one request:
 /// `base64(lowercase_hex(HMAC-SHA256(access_key, VERB + epochMillis + body + resourcePath)))`.

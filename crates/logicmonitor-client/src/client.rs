@@ -9,31 +9,8 @@ use core_http::{
     RateLimitScope, ResetHeader, Result, RetryPolicy, SecretString, SystemClock,
 };
 
-use crate::auth::Lmv1Auth;
+use crate::auth::{Credentials, Lmv1Auth};
 use crate::error::LogicMonitorErrorDecoder;
-
-/// How the client authenticates.
-#[derive(Clone)]
-pub enum Credentials {
-    /// LMv1 HMAC signing with an API token's access id and access key.
-    Lmv1 {
-        /// The access id (the first part of the `Authorization` header).
-        access_id: String,
-        /// The access key, the HMAC secret.
-        access_key: SecretString,
-    },
-    /// `Authorization: Bearer <token>` (real tokens start with `lmb_`).
-    Bearer(SecretString),
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Lmv1 { .. } => f.write_str("Credentials::Lmv1([REDACTED])"),
-            Self::Bearer(_) => f.write_str("Credentials::Bearer([REDACTED])"),
-        }
-    }
-}
 
 /// A LogicMonitor REST API v3 client. Cheap to clone; clones share connections and the
 /// rate-limit pacer.

@@ -92,8 +92,8 @@ mod tokens;
 mod types;
 mod users;
 
-pub use auth::{Lmv1Auth, lmv1_signature};
-pub use client::{Client, ClientBuilder, Credentials};
+pub use auth::{Credentials, Lmv1Auth, lmv1_signature};
+pub use client::{Client, ClientBuilder};
 pub use core_http::{Error, Result};
 pub use error::LogicMonitorErrorDecoder;
 pub use filter::{Clause, Filter, FilterValue, Operator};
