@@ -68,10 +68,10 @@
 mod client;
 mod error;
 mod generated;
-mod models;
 mod paging;
 mod portal;
 mod roles;
+mod types;
 mod user_attributes;
 mod validate;
 
@@ -82,10 +82,10 @@ pub use generated::{
     PagingNext, PartnerPortalUser, PartnerPortalUserPage, Role, RolePage, UserAttributePage,
     UserAttributeValue,
 };
-pub use models::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
 pub use paging::ListRequest;
 pub use portal::{DEFAULT_LOCALE, Ensured, NewUser, PortalHandle};
 pub use roles::Roles;
+pub use types::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
 pub use user_attributes::UserAttributes;
 
 pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString};

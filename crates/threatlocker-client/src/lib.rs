@@ -100,7 +100,7 @@ mod generated;
 mod organizations;
 mod paging;
 mod roles;
-mod timestamp;
+mod types;
 mod users;
 mod validate;
 
@@ -120,7 +120,7 @@ pub use generated::{
 pub use organizations::{ListChildren, Organizations};
 pub use paging::ListPage;
 pub use roles::{DEFAULT_PAGE_SIZE, ListRoles, ROLE_LOOKUP_PAGE_SIZE, Roles};
-pub use timestamp::Timestamp;
+pub use types::Timestamp;
 pub use users::{Invitation, Invite, Users};
 pub use validate::{IntoGuid, MAX_PAGE_SIZE};
 
