@@ -10,7 +10,7 @@ use crate::types::UserTag;
 
 static LIST: Operation = Operation::get("users.list", "/multipleusers");
 
-/// `GET /multipleusers`; see [`Users::list`].
+/// `GET /multipleusers`; see [`Users::list`](crate::Users::list).
 #[derive(Debug, Clone)]
 #[must_use = "does nothing until sent"]
 pub struct ListUsers<'a> {
