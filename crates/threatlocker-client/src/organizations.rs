@@ -90,10 +90,7 @@ impl ListChildren {
 
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<Organization>> {
-        paging::check(&self.params)?;
-        Ok(paging::fetch(&self.client, &LIST_CHILDREN, &self.params)
-            .await?
-            .0)
+        paging::send(&self.client, &LIST_CHILDREN, &self.params).await
     }
 
     /// Every child organization from the starting page on, fetched lazily.

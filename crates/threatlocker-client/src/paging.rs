@@ -37,10 +37,20 @@ impl PageBody for ChildOrganizationParameters {
 }
 
 /// Checks the page number and size of `body` before anything is sent.
-pub(crate) fn check<B: PageBody>(body: &B) -> Result<()> {
+fn check<B: PageBody>(body: &B) -> Result<()> {
     let (number, size) = body.page();
     validate::page_number(number)?;
     validate::page_size(size)
+}
+
+/// The page of `operation` that `body` asks for, its page number and size checked first.
+pub(crate) async fn send<T: DeserializeOwned, B: PageBody>(
+    client: &Client,
+    operation: &'static Operation,
+    body: &B,
+) -> Result<ListPage<T>> {
+    check(body)?;
+    Ok(fetch(client, operation, body).await?.0)
 }
 
 /// Every item of `operation` from `body`'s page on, fetched lazily. Stops at the
@@ -117,7 +127,7 @@ pub(crate) fn items_of<T: DeserializeOwned>(response: &Response) -> Result<Vec<T
 }
 
 /// Fetches one page of `operation` with `body`.
-pub(crate) async fn fetch<T: DeserializeOwned, B: Serialize>(
+async fn fetch<T: DeserializeOwned, B: Serialize>(
     client: &Client,
     operation: &'static Operation,
     body: &B,

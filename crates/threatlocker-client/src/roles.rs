@@ -94,10 +94,7 @@ impl ListRoles {
 
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<UserRole>> {
-        paging::check(&self.params)?;
-        Ok(paging::fetch(&self.client, &LIST_ROLES, &self.params)
-            .await?
-            .0)
+        paging::send(&self.client, &LIST_ROLES, &self.params).await
     }
 
     /// Every role from the starting page on, fetched lazily. Stops at the header's
