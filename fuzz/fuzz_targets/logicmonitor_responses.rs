@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use logicmonitor_client::{
-    Admin, AdminGroup, AdminStatus, ApiToken, ErrorResponse, ListPage, LmErrorDecoder, Role,
+    Admin, AdminGroup, AdminStatus, ApiToken, ErrorResponse, ListPage, LogicMonitorErrorDecoder, Role,
 };
 use portal_users_fuzz::{decode, decode_error, text};
 use serde::de::DeserializeOwned;
@@ -23,7 +23,7 @@ fuzz_target!(|body: &[u8]| {
     decode::<Role>(body);
     decode::<ApiToken>(body);
     decode::<ErrorResponse>(body);
-    decode_error(&LmErrorDecoder, body);
+    decode_error(&LogicMonitorErrorDecoder, body);
     if let Some(text) = text(body) {
         let status = AdminStatus::from(text);
         assert_eq!(AdminStatus::from(status.as_str()), status);

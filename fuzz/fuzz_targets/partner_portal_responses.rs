@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use partner_portal_client::{
     AttributeType, DeletedPartnerPortalUser, ErrorResponse, LastLoggedAt, NestErrorResponse,
-    PartnerPortalUser, PartnerPortalUserPage, RolePage, UserAttributePage, WhalyErrorDecoder,
+    PartnerPortalUser, PartnerPortalUserPage, RolePage, UserAttributePage, PartnerPortalErrorDecoder,
 };
 use portal_users_fuzz::{decode, decode_error, text};
 
@@ -18,7 +18,7 @@ fuzz_target!(|body: &[u8]| {
     decode::<DeletedPartnerPortalUser>(body);
     decode::<ErrorResponse>(body);
     decode::<NestErrorResponse>(body);
-    decode_error(&WhalyErrorDecoder, body);
+    decode_error(&PartnerPortalErrorDecoder, body);
     if let Some(at) = decode::<LastLoggedAt>(body) {
         // Serialized as RFC 3339 with milliseconds: a round trip keeps the millisecond.
         let json = serde_json::to_string(&at).unwrap();

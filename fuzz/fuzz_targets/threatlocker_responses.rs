@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use portal_users_fuzz::{decode, decode_error, text};
 use threatlocker_client::{
-    Organization, PaginationHeader, PortalErrorBody, PortalErrorDecoder, Timestamp, Timezone,
+    Organization, PaginationHeader, PortalErrorBody, ThreatLockerErrorDecoder, Timestamp, Timezone,
     TokenRevokedBody, UserRole,
 };
 
@@ -19,7 +19,7 @@ fuzz_target!(|body: &[u8]| {
     decode::<PaginationHeader>(body);
     decode::<PortalErrorBody>(body);
     decode::<TokenRevokedBody>(body);
-    decode_error(&PortalErrorDecoder, body);
+    decode_error(&ThreatLockerErrorDecoder, body);
     if let Some(stamp) = decode::<Timestamp>(body) {
         assert_eq!(Timestamp::parse(&stamp.to_string()), Some(stamp));
     }

@@ -1,4 +1,4 @@
-//! The client, its builder, and the configurable wire choices.
+//! The client, its builder, and the wire choices it configures.
 
 use std::fmt;
 use std::sync::Arc;
@@ -6,34 +6,16 @@ use std::time::Duration;
 
 use core_http::clock::Clock;
 use core_http::{
-    Authenticate, Error, ErrorDecoder, ErrorDetails, ExposeSecret, HeaderName, HttpClient, Method,
-    Operation, Response, Result, RetryPolicy, SecretString, SignableRequest, StatusCode,
+    Error, ExposeSecret, HttpClient, Method, Operation, Response, Result, RetryPolicy, SecretString,
 };
-use http::HeaderMap;
 
+use crate::auth::{ApiKeyAuth, AuthPlacement};
+use crate::error::AllthenticateErrorDecoder;
 use crate::generated::User;
 use crate::invites::Invites;
 use crate::params::Params;
 use crate::suspension::{SuspensionSource, SuspensionState};
 use crate::users::Users;
-
-/// Where the API key goes. Allthenticate does not publish it; [`Bearer`](Self::Bearer)
-/// is the default. The key is a [`SecretString`] in every mode: headers carrying it are
-/// marked sensitive, and a query parameter is appended to the URL only (URLs are never
-/// logged or put into errors).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum AuthPlacement {
-    /// `Authorization: Bearer <key>` (default).
-    #[default]
-    Bearer,
-    /// `Authorization: <key>`, no scheme.
-    RawAuthorization,
-    /// The key alone in the named header, e.g. `X-API-Key`.
-    Header(HeaderName),
-    /// The key as the named query parameter, e.g. `api_key`.
-    Query(String),
-}
 
 /// How `POST`/`PUT` parameters travel. `GET`/`DELETE` parameters always go in the query
 /// string.
@@ -276,19 +258,14 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Nothing is sent.
     ///
-    /// A missing base URL or key is [`Error::Config`]; a base URL with a query string or
-    /// fragment is [`Error::InvalidInput`] for `base_url` (checked here, before
-    /// core-http's own check, which would report it as `Config`).
+    /// Every problem is [`Error::Config`] naming the setting: a missing base URL or key,
+    /// or a base URL core-http refuses (one with a query string or fragment, among
+    /// others), checked first.
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.ok_or_else(|| {
             Error::config("base_url", "required: Allthenticate publishes no API host")
         })?;
-        if base_url.contains('?') || base_url.contains('#') {
-            return Err(Error::invalid_input(
-                "base_url",
-                "must not contain a query string or fragment",
-            ));
-        }
+        core_http::check_base_url(&base_url, self.allow_insecure_http)?;
         let key = self
             .api_key
             .ok_or_else(|| Error::config("api_key", "required"))?;
@@ -358,97 +335,5 @@ impl fmt::Debug for ClientBuilder {
             .field("invite_method", &self.invite_method)
             .field("suspension_source", &self.suspension)
             .finish_non_exhaustive()
-    }
-}
-
-/// Attaches the API key where [`AuthPlacement`] says.
-struct ApiKeyAuth {
-    key: SecretString,
-    placement: AuthPlacement,
-}
-
-impl fmt::Debug for ApiKeyAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKeyAuth")
-            .field("placement", &self.placement)
-            .field("key", &"[REDACTED]")
-            .finish()
-    }
-}
-
-impl Authenticate for ApiKeyAuth {
-    fn authenticate(&self, request: &mut SignableRequest<'_>) -> Result<()> {
-        match &self.placement {
-            AuthPlacement::Bearer => request.set_secret_header(
-                http_authorization(),
-                &SecretString::from(format!("Bearer {}", self.key.expose_secret())),
-            ),
-            AuthPlacement::RawAuthorization => {
-                request.set_secret_header(http_authorization(), &self.key)
-            }
-            AuthPlacement::Header(name) => request.set_secret_header(name.clone(), &self.key),
-            AuthPlacement::Query(name) => {
-                request.append_secret_query(name.clone(), self.key.clone());
-                Ok(())
-            }
-        }
-    }
-}
-
-fn http_authorization() -> HeaderName {
-    HeaderName::from_static("authorization")
-}
-
-/// Reads Allthenticate's `{"error": "..."}` bodies (anything else keeps the raw body in
-/// the error's snippet).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AllthenticateErrorDecoder;
-
-impl ErrorDecoder for AllthenticateErrorDecoder {
-    fn decode(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
-        let message = serde_json::from_slice::<serde_json::Value>(body)
-            .ok()
-            .and_then(|value| {
-                ["error", "message"]
-                    .iter()
-                    .find_map(|key| match value.get(key)? {
-                        serde_json::Value::String(text) => Some(text.clone()),
-                        serde_json::Value::Null => None,
-                        other => Some(other.to_string()),
-                    })
-            });
-        ErrorDetails {
-            code: None,
-            message,
-            request_id: None,
-        }
-    }
-}
-
-/// What a successful mutation said. Success is decided by the status alone; the body's
-/// `{"success": "..."}` message is kept when there is one (an empty or non-JSON body is
-/// fine).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct Ack {
-    /// The HTTP status (a 2xx).
-    pub status: u16,
-    /// The `success` message, when the body had one.
-    pub message: Option<String>,
-}
-
-impl Ack {
-    pub(crate) fn from_response(response: &Response) -> Self {
-        let message = serde_json::from_slice::<serde_json::Value>(response.body())
-            .ok()
-            .and_then(|value| {
-                value
-                    .get("success")
-                    .and_then(|v| v.as_str().map(str::to_owned))
-            });
-        Self {
-            status: response.status().as_u16(),
-            message,
-        }
     }
 }

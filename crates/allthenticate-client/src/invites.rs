@@ -2,9 +2,10 @@
 
 use core_http::{Error, Method, Operation, Result};
 
-use crate::client::{Ack, Client};
+use crate::client::Client;
 use crate::generated::{Invite, InviteGroup, InviteResult, SmartCard};
 use crate::params::Params;
+use crate::types::Ack;
 use crate::validate;
 
 static LIST: Operation = Operation::get("invites.list", "/invites");

@@ -30,7 +30,7 @@
 //!
 //! | what | default | how to change |
 //! |---|---|---|
-//! | API root | none: required | [`ClientBuilder::base_url`] (a path prefix such as `/api` is kept; a query string or fragment is [`Error::InvalidInput`]) |
+//! | API root | none: required | [`ClientBuilder::base_url`] (a path prefix such as `/api` is kept; a query string or fragment is [`Error::Config`]) |
 //! | API key placement | `Authorization: Bearer <key>` | [`ClientBuilder::auth_placement`]: [`AuthPlacement::RawAuthorization`], [`AuthPlacement::Header`] (e.g. `X-API-Key`), [`AuthPlacement::Query`] (e.g. `api_key`) |
 //! | `GET`/`DELETE` parameters | query string | fixed |
 //! | `POST`/`PUT` parameters | `application/x-www-form-urlencoded` | [`ClientBuilder::body_encoding`] with [`BodyEncoding::Json`] |
@@ -114,27 +114,30 @@
 //! no documented Groups or Policies endpoints (they appear only as fields), no rate-limit
 //! headers, no atomic "set suspended" call and no documented field reporting suspension.
 
+mod auth;
 mod client;
+mod error;
 mod generated;
 pub mod ids;
 mod invites;
+mod paging;
 mod params;
 mod suspension;
 pub mod types;
 mod users;
 mod validate;
 
-pub use client::{
-    Ack, AllthenticateErrorDecoder, ArrayEncoding, AuthPlacement, BodyEncoding, Client,
-    ClientBuilder,
-};
+pub use auth::AuthPlacement;
+pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder};
 pub use core_http::{Error, Result, SecretString};
+pub use error::AllthenticateErrorDecoder;
 pub use generated::{
     ComputerUsernameEntry, Invite, InviteGroup, InviteResult, Message, SmartCard, SmartCardList,
     User, UserDetail,
 };
 pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
+pub use paging::ListUsers;
 pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
-pub use types::{AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
-pub use users::{DeleteUser, ListUsers, SuspensionChange, Users, WriteSmartCards};
+pub use types::{Ack, AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
+pub use users::{DeleteUser, SuspensionChange, Users, WriteSmartCards};

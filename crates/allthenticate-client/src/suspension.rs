@@ -12,9 +12,9 @@ use std::fmt;
 use core_http::{Error, Result};
 use serde_json::Value;
 
-use crate::client::Ack;
 use crate::generated::User;
 use crate::ids::EmailId;
+use crate::types::Ack;
 use crate::types::AdStatus;
 use crate::users::{SuspensionChange, Users};
 

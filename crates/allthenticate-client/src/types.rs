@@ -1,10 +1,11 @@
-//! Hand-written value types the generated models refer to: open enums and the
-//! zone-less timestamp.
+//! Hand-written value types: the open enums and the zone-less timestamp the generated
+//! models refer to, and [`Ack`], what a successful mutation said.
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use core_http::Response;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! open_enum {
@@ -197,5 +198,33 @@ mod tests {
         assert_eq!(ts.assume_utc().timestamp(), 1_674_517_595);
         assert!(Timestamp::parse("2023-01-23T23:46:35.5").is_some());
         assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
+    }
+}
+
+/// What a successful mutation said. Success is decided by the status alone; the body's
+/// `{"success": "..."}` message is kept when there is one (an empty or non-JSON body is
+/// fine).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Ack {
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The `success` message, when the body had one.
+    pub message: Option<String>,
+}
+
+impl Ack {
+    pub(crate) fn from_response(response: &Response) -> Self {
+        let message = serde_json::from_slice::<serde_json::Value>(response.body())
+            .ok()
+            .and_then(|value| {
+                value
+                    .get("success")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            });
+        Self {
+            status: response.status().as_u16(),
+            message,
+        }
     }
 }

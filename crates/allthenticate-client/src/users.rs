@@ -1,15 +1,16 @@
 //! The Users endpoints.
 
-use core_http::{Error, ItemStream, Operation, Page, Pagination, Result, paginate};
+use core_http::{Error, Operation, Result};
 
-use crate::client::{Ack, Client};
+use crate::client::Client;
 use crate::generated::{ComputerUsernameEntry, SmartCard, SmartCardList, User, UserDetail};
 use crate::ids::{EmailId, UserId};
+use crate::paging::ListUsers;
 use crate::params::Params;
+use crate::types::Ack;
 use crate::types::{AdStatus, Rank, UserTag};
 use crate::validate;
 
-static LIST: Operation = Operation::get("users.list", "/multipleusers");
 static GET: Operation = Operation::get("users.get", "/user");
 static DELETE: Operation = Operation::delete("users.delete", "/user");
 // Replace-all writes: sending the same list twice has the same effect as once.
@@ -52,11 +53,7 @@ impl<'a> Users<'a> {
     /// `GET /multipleusers`: the whole list in one response (no paging, no server-side
     /// filter).
     pub fn list(&self) -> ListUsers<'a> {
-        ListUsers {
-            client: self.client,
-            email_in_name: None,
-            tag: None,
-        }
+        ListUsers::new(self.client)
     }
 
     /// Finds a member by email, case-insensitively.
@@ -81,8 +78,10 @@ impl<'a> Users<'a> {
 
     async fn find(&self, matches: impl Fn(&User) -> bool) -> Result<Option<User>> {
         for tag in [None, Some(UserTag::Guest)] {
-            let mut list = self.list();
-            list.tag = tag;
+            let list = match tag {
+                Some(tag) => self.list().tag(tag),
+                None => self.list(),
+            };
             if let Some(user) = list.send().await?.into_iter().find(|user| matches(user)) {
                 return Ok(Some(user));
             }
@@ -345,67 +344,6 @@ fn card_params(id: EmailId, cards: &[SmartCard], allow_duplicates: Option<bool>)
     match allow_duplicates {
         Some(flag) => params.bool("allow_duplicates", flag),
         None => params,
-    }
-}
-
-/// `GET /multipleusers`; see [`Users::list`].
-#[derive(Debug, Clone)]
-#[must_use = "does nothing until sent"]
-pub struct ListUsers<'a> {
-    client: &'a Client,
-    email_in_name: Option<bool>,
-    tag: Option<UserTag>,
-}
-
-impl ListUsers<'_> {
-    /// Asks the server to put each user's email into `name` (`email=true`).
-    pub fn email_in_name(mut self, yes: bool) -> Self {
-        self.email_in_name = Some(yes);
-        self
-    }
-
-    /// Lists users with this tag (`user_tag`); `GUEST` returns the guests. Without it the
-    /// server returns its default list (regular members, presumably).
-    pub fn tag(mut self, tag: UserTag) -> Self {
-        self.tag = Some(tag);
-        self
-    }
-
-    fn params(&self) -> Result<Params> {
-        let mut params = Params::new();
-        if let Some(flag) = self.email_in_name {
-            params = params.bool("email", flag);
-        }
-        if let Some(tag) = &self.tag {
-            if tag.as_str().trim().is_empty() {
-                return Err(Error::invalid_input("user_tag", "must not be empty"));
-            }
-            params = params.text("user_tag", tag.as_str());
-        }
-        Ok(params)
-    }
-
-    /// Sends the request: every user, in one response.
-    pub async fn send(self) -> Result<Vec<User>> {
-        let params = self.params()?;
-        self.client.send(&LIST, params).await?.json()
-    }
-
-    /// The same listing as a lazy stream ([`Pagination::Single`]: one request, sent when
-    /// first polled).
-    pub fn stream(self) -> ItemStream<User> {
-        let client = self.client.clone();
-        let mut params = Some(self.params());
-        paginate(LIST.name, Pagination::Single, move |_request| {
-            let client = client.clone();
-            let params = params.take();
-            async move {
-                let params = params.unwrap_or_else(|| Ok(Params::new()))?;
-                let response = client.send(&LIST, params).await?;
-                let users: Vec<User> = response.json()?;
-                Ok(Page::new(users).fingerprint(response.fingerprint()))
-            }
-        })
     }
 }
 

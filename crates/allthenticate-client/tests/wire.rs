@@ -608,8 +608,8 @@ async fn bad_input_sends_nothing() {
     assert_eq!(any.calls_async().await, 0, "nothing may be sent");
 }
 
-/// A base URL with a query string is `InvalidInput` for `base_url`; a missing one is a
-/// configuration error. No client, so nothing is sent.
+/// A base URL with a query string, like a missing one, is a configuration error for
+/// `base_url`. No client, so nothing is sent.
 #[tokio::test]
 async fn base_url_is_required_and_may_not_carry_a_query() {
     let server = MockServer::start_async().await;
@@ -623,7 +623,7 @@ async fn base_url_is_required_and_may_not_carry_a_query() {
         .api_key(SecretString::from(KEY))
         .build();
     assert!(
-        matches!(&with_query, Err(Error::InvalidInput { field, .. }) if field == "base_url"),
+        matches!(&with_query, Err(Error::Config { field, .. }) if field == "base_url"),
         "{with_query:?}"
     );
     let missing = Client::builder().api_key(SecretString::from(KEY)).build();

@@ -1,7 +1,8 @@
 //! Checks shared by every client for arguments that must be rejected before sending.
 //!
-//! Each returns [`Error::InvalidInput`] naming the field, so a caller learns which
-//! argument was wrong and nothing leaves the process.
+//! Each returns an error naming the field, so a caller learns which argument was wrong
+//! and nothing leaves the process: [`Error::InvalidInput`] for a call's arguments,
+//! [`Error::Config`] for [`dns_label`], which checks a client's configuration.
 
 use crate::error::{Error, Result};
 
@@ -80,6 +81,28 @@ pub fn path_segment(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Rejects a value that is not one DNS label: 1 to 63 ASCII letters, digits and `-`, not
+/// starting or ending with `-`. Instance, account and subdomain names become part of a
+/// host name, so each must be exactly one label. They configure a client, so the error is
+/// [`Error::Config`].
+pub fn dns_label(field: &str, value: &str) -> Result<()> {
+    let reason = if value.is_empty() {
+        "must not be empty"
+    } else if value.len() > 63 {
+        "must be at most 63 characters (one DNS label)"
+    } else if !value
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+    {
+        "must be a single DNS label: letters, digits and `-` only (no `.`, `/` or spaces)"
+    } else if value.starts_with('-') || value.ends_with('-') {
+        "must not start or end with `-`"
+    } else {
+        return Ok(());
+    };
+    Err(Error::config(field, reason))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +156,28 @@ mod tests {
             assert!(path_segment("portal_id", bad).is_err(), "{bad:?}");
         }
         path_segment("portal_id", "pp_3zrr1XRrXMyYG6").unwrap();
+    }
+
+    #[test]
+    fn dns_labels_are_checked_as_configuration() {
+        for ok in ["g", "H", "betaportal-1", "acme", &"x".repeat(63)] {
+            dns_label("instance", ok).unwrap_or_else(|error| panic!("{ok}: {error}"));
+        }
+        for bad in [
+            "",
+            "g.evil",
+            "g/x",
+            "-g",
+            "g-",
+            "a b",
+            "ac.me/x",
+            &"x".repeat(64),
+        ] {
+            let error = dns_label("account", bad).expect_err(bad);
+            assert!(
+                matches!(&error, Error::Config { field, .. } if field == "account"),
+                "{bad:?}: {error:?}"
+            );
+        }
     }
 }

@@ -1,17 +1,37 @@
-//! LMv1 request signing, bearer tokens, and reading LogicMonitor's error bodies.
+//! The client's credentials: LMv1 request signing and bearer tokens.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use base64::Engine as _;
-use core_http::{
-    Authenticate, Clock, ErrorDecoder, ErrorDetails, HeaderName, SecretString, SignableRequest,
-    StatusCode,
-};
+use core_http::{Authenticate, Clock, HeaderName, SecretString, SignableRequest};
 use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
+
+/// How the client authenticates.
+#[derive(Clone)]
+pub enum Credentials {
+    /// LMv1 HMAC signing with an API token's access id and access key.
+    Lmv1 {
+        /// The access id (the first part of the `Authorization` header).
+        access_id: String,
+        /// The access key, the HMAC secret.
+        access_key: SecretString,
+    },
+    /// `Authorization: Bearer <token>` (real tokens start with `lmb_`).
+    Bearer(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lmv1 { .. } => f.write_str("Credentials::Lmv1([REDACTED])"),
+            Self::Bearer(_) => f.write_str("Credentials::Bearer([REDACTED])"),
+        }
+    }
+}
 
 /// The LMv1 signature of one request:
 /// `base64(lowercase_hex(HMAC-SHA256(access_key, VERB + epochMillis + body + resourcePath)))`.
@@ -139,34 +159,6 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
-/// Reads LogicMonitor v3 error bodies, `{"errorMessage", "errorCode", "errorDetail"}`:
-/// `errorCode` becomes [`core_http::Error::Api`]'s `code`, `errorMessage` its message.
-/// Bodies that are not JSON (gateway pages) give empty details.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LmErrorDecoder;
-
-impl ErrorDecoder for LmErrorDecoder {
-    fn decode(&self, _status: StatusCode, _headers: &http::HeaderMap, body: &[u8]) -> ErrorDetails {
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-            return ErrorDetails::default();
-        };
-        let code = match value.get("errorCode") {
-            Some(serde_json::Value::Number(number)) => Some(number.to_string()),
-            Some(serde_json::Value::String(text)) => Some(text.clone()),
-            _ => None,
-        };
-        let message = value
-            .get("errorMessage")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        ErrorDetails {
-            code,
-            message,
-            request_id: None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,19 +276,5 @@ mod tests {
         assert_eq!(percent_decode("/setting/admins/4%32"), "/setting/admins/42");
         assert_eq!(percent_decode("/a%2"), "/a%2");
         assert_eq!(percent_decode("/a%zz"), "/a%zz");
-    }
-
-    #[test]
-    fn error_decoder_reads_code_and_message() {
-        let details = LmErrorDecoder.decode(
-            StatusCode::NOT_FOUND,
-            &http::HeaderMap::new(),
-            br#"{"errorMessage":"No such user","errorCode":1404,"errorDetail":null}"#,
-        );
-        assert_eq!(details.code.as_deref(), Some("1404"));
-        assert_eq!(details.message.as_deref(), Some("No such user"));
-        let html =
-            LmErrorDecoder.decode(StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), b"<html>");
-        assert_eq!(html, ErrorDetails::default());
     }
 }

@@ -7,8 +7,9 @@
 use core_http::{Error, Operation, Result};
 use futures_util::TryStreamExt;
 
-use crate::client::{Client, ListRequest, fields_param};
+use crate::client::Client;
 use crate::filter::Clause;
+use crate::paging::{ListRequest, fields_param};
 use serde::Serialize;
 
 use crate::generated::{AdminGroup, AdminGroupUpdate};

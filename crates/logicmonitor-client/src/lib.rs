@@ -7,7 +7,7 @@
 //!   the exact body bytes sent and the resource path, with an injectable clock) or
 //!   bearer credentials; LogicMonitor's error bodies decoded into
 //!   [`Error::Api`] with `errorCode` as `code`
-//!   ([`LmErrorDecoder`]); `X-Rate-Limit-Limit/-Remaining/-Window` feeding core-http's
+//!   ([`LogicMonitorErrorDecoder`]); `X-Rate-Limit-Limit/-Remaining/-Window` feeding core-http's
 //!   pacer, counted per operation (LogicMonitor limits each endpoint and method
 //!   separately); 429 (`errorCode` 1429) retried after the window, per core-http's rules.
 //! - [`Users`]: list (stream or one page, `size` ≤ 1000, `offset`, `fields`, `sort`,
@@ -80,23 +80,27 @@
 
 mod auth;
 mod client;
+mod error;
 mod filter;
 #[allow(clippy::all, clippy::pedantic)]
 mod generated;
 mod groups;
 mod ids;
+mod paging;
 mod roles;
 mod tokens;
 mod types;
 mod users;
 
-pub use auth::{LmErrorDecoder, Lmv1Auth, lmv1_signature};
-pub use client::{Client, ClientBuilder, Credentials, ListPage, ListRequest, MAX_PAGE_SIZE, Sort};
+pub use auth::{Credentials, Lmv1Auth, lmv1_signature};
+pub use client::{Client, ClientBuilder};
 pub use core_http::{Error, Result};
+pub use error::LogicMonitorErrorDecoder;
 pub use filter::{Clause, Filter, FilterValue, Operator};
 pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};
 pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
+pub use paging::{ListPage, ListRequest, MAX_PAGE_SIZE, Sort};
 pub use roles::{NewRole, RoleRef, Roles, UpdateRole};
 pub use tokens::{ApiTokens, TokenKind, TokenStatus};
 pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};

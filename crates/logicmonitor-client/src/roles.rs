@@ -2,10 +2,11 @@
 
 use core_http::{Error, Operation, Result};
 
-use crate::client::{Client, ListRequest};
+use crate::client::Client;
 use crate::filter::Clause;
 use crate::generated::{PrivilegeGrant, Role, RoleCreate, RoleUpdate};
 use crate::ids::RoleId;
+use crate::paging::ListRequest;
 
 static LIST: Operation = Operation::get("roles.list", "/setting/roles");
 static GET: Operation = Operation::get("roles.get", "/setting/roles/{id}");

@@ -2,9 +2,10 @@
 
 use core_http::{Operation, Result};
 
-use crate::client::{Client, ListRequest};
+use crate::client::Client;
 use crate::generated::{ApiToken, ApiTokenCreate, ApiTokenUpdate};
 use crate::ids::{AdminId, ApiTokenId};
+use crate::paging::ListRequest;
 
 static LIST: Operation = Operation::get("apitokens.list", "/setting/admins/{adminId}/apitokens");
 static CREATE: Operation =

@@ -10,11 +10,12 @@ use futures_util::{StreamExt, TryStreamExt};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
-use crate::client::{Client, ListRequest, MAX_PAGE_SIZE, fields_param};
+use crate::client::Client;
 use crate::filter::{Clause, Filter};
 use crate::generated::{Admin, AdminCreate, AdminGroup, RoleReference};
 use crate::groups::GroupRef;
 use crate::ids::{AdminGroupId, AdminId, RoleId};
+use crate::paging::{ListRequest, MAX_PAGE_SIZE, fields_param};
 use crate::roles::RoleRef;
 use crate::types::AdminStatus;
 

@@ -1,15 +1,15 @@
-//! The client, its builder and the reader of Whaly error bodies.
+//! The client and its builder.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use core_http::{
-    BearerAuth, Clock, ErrorDecoder, ErrorDetails, ExposeSecret, HttpClient, RateLimitHeaders,
-    RateLimitScope, ResetHeader, RetryPolicy, SecretString, StatusCode,
+    BearerAuth, Clock, ExposeSecret, HttpClient, RateLimitHeaders, RateLimitScope, ResetHeader,
+    RetryPolicy, SecretString,
 };
-use http::HeaderMap;
 
+use crate::error::PartnerPortalErrorDecoder;
 use crate::portal::PortalHandle;
 use crate::roles::Roles;
 use crate::user_attributes::UserAttributes;
@@ -168,7 +168,7 @@ impl ClientBuilder {
             .vendor("partner-portal")
             .user_agent(concat!("partner-portal-client/", env!("CARGO_PKG_VERSION")))
             .auth(BearerAuth::new(&key))
-            .error_decoder(WhalyErrorDecoder)
+            .error_decoder(PartnerPortalErrorDecoder)
             .rate_limit_headers(Some(RateLimitHeaders::new(
                 "x-ratelimit-limit",
                 "x-ratelimit-remaining",
@@ -204,80 +204,9 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Reads Whaly error bodies leniently.
-///
-/// The documented shape is `{"status_code", "message", "request_id"}`; NestJS's default
-/// `{"statusCode", "message", "error"}` (with `message` possibly an array of strings) is
-/// read too. A body that is not JSON yields nothing, and the HTTP status stands.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WhalyErrorDecoder;
-
-impl ErrorDecoder for WhalyErrorDecoder {
-    fn decode(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
-        let Ok(serde_json::Value::Object(body)) = serde_json::from_slice(body) else {
-            return ErrorDetails::default();
-        };
-        let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
-        let message = match body.get("message") {
-            Some(serde_json::Value::String(message)) => Some(message.clone()),
-            Some(serde_json::Value::Array(parts)) => {
-                let parts: Vec<&str> = parts.iter().filter_map(serde_json::Value::as_str).collect();
-                (!parts.is_empty()).then(|| parts.join("; "))
-            }
-            _ => None,
-        }
-        .or_else(|| text("error").map(str::to_owned));
-        ErrorDetails {
-            code: text("error")
-                .filter(|error| message.as_deref() != Some(*error))
-                .map(str::to_owned),
-            message,
-            request_id: text("request_id")
-                .or_else(|| text("requestId"))
-                .map(str::to_owned),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(body: &str) -> ErrorDetails {
-        WhalyErrorDecoder.decode(StatusCode::BAD_REQUEST, &HeaderMap::new(), body.as_bytes())
-    }
-
-    #[test]
-    fn reads_the_documented_shape() {
-        let details = decode(
-            r#"{"status_code":404,"message":"Not Found","request_id":"20256c3e71efa5aa267df84eb9c129e5"}"#,
-        );
-        assert_eq!(details.message.as_deref(), Some("Not Found"));
-        assert_eq!(
-            details.request_id.as_deref(),
-            Some("20256c3e71efa5aa267df84eb9c129e5")
-        );
-        assert_eq!(details.code, None);
-    }
-
-    #[test]
-    fn reads_the_nestjs_shape_with_an_array_message() {
-        let details = decode(
-            r#"{"statusCode":400,"message":["email must be an email","roles should not be empty"],"error":"Bad Request"}"#,
-        );
-        assert_eq!(
-            details.message.as_deref(),
-            Some("email must be an email; roles should not be empty")
-        );
-        assert_eq!(details.code.as_deref(), Some("Bad Request"));
-        assert_eq!(details.request_id, None);
-    }
-
-    #[test]
-    fn tolerates_non_json() {
-        assert_eq!(decode("<html>502</html>"), ErrorDetails::default());
-        assert_eq!(decode("[1,2]"), ErrorDetails::default());
-    }
 
     #[test]
     fn builder_requires_a_key_and_a_page_size() {

@@ -21,7 +21,7 @@
 //!   instead of drawing 429s; a 429 is retried after its `Retry-After`.
 //! - Errors: Whaly's documented `{status_code, message, request_id}` and NestJS's
 //!   `{statusCode, message (string or array), error}` (inferred, see below) are both read
-//!   ([`WhalyErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
+//!   ([`PartnerPortalErrorDecoder`]); the body's `request_id` (or an `x-request-id` header) ends
 //!   up in [`Error::request_id`]. Any 2xx is success.
 //!
 //! # Unverified vendor facts, and the choices made
@@ -66,23 +66,26 @@
 //! the Whaly UI), and the user object carries neither roles nor attributes.
 
 mod client;
+mod error;
 mod generated;
-mod models;
 mod paging;
 mod portal;
 mod roles;
+mod types;
 mod user_attributes;
 mod validate;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, WhalyErrorDecoder};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE};
+pub use error::PartnerPortalErrorDecoder;
 pub use generated::{
     DeletedPartnerPortalUser, ErrorResponse, NestErrorResponse, NestErrorResponseMessage, Paging,
     PagingNext, PartnerPortalUser, PartnerPortalUserPage, Role, RolePage, UserAttributePage,
     UserAttributeValue,
 };
-pub use models::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
-pub use portal::{DEFAULT_LOCALE, Ensured, ListUsers, NewUser, PortalHandle};
-pub use roles::{ListRoles, Roles};
-pub use user_attributes::{ListUserAttributes, UserAttributes};
+pub use paging::ListRequest;
+pub use portal::{DEFAULT_LOCALE, Ensured, NewUser, PortalHandle};
+pub use roles::Roles;
+pub use types::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
+pub use user_attributes::UserAttributes;
 
 pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString};

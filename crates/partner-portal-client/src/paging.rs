@@ -1,11 +1,16 @@
-//! Cursor paging shared by every listing: `limit` and the opaque `after` cursor.
+//! Cursor paging shared by every listing: `limit` and the opaque `after` cursor, and the
+//! one listing request, [`ListRequest`].
 
-use core_http::{HttpClient, ItemStream, Operation, Page, PageRequest, Pagination, paginate};
+use std::fmt;
+
+use core_http::{
+    HttpClient, ItemStream, Operation, Page, PageRequest, Pagination, Response, paginate,
+};
 use futures_util::stream;
 use serde::de::DeserializeOwned;
 
 use crate::generated::{Paging, PartnerPortalUserPage, RolePage, UserAttributePage};
-use crate::{Error, PartnerPortalUser, Result, Role, UserAttribute};
+use crate::{Client, Error, PartnerPortalUser, Result, Role, UserAttribute, validate};
 
 /// A decoded page of some listing.
 pub(crate) trait CursorPage: DeserializeOwned {
@@ -51,17 +56,138 @@ impl CursorPage for UserAttributePage {
     }
 }
 
+/// Reads one page of a listing: its items and the next cursor.
+type DecodePage<T> = fn(&Response) -> Result<(Vec<T>, Option<String>)>;
+
+fn decode_page<P: CursorPage>(response: &Response) -> Result<(Vec<P::Item>, Option<String>)> {
+    let page: P = response.json()?;
+    Ok(page.into_parts())
+}
+
 /// What a listing request carries besides its cursor.
 #[derive(Debug, Clone)]
-pub(crate) struct Listing {
-    pub(crate) operation: &'static Operation,
-    pub(crate) path_params: Vec<(&'static str, String)>,
-    pub(crate) limit: Option<u32>,
-    pub(crate) after: Option<String>,
+struct Listing {
+    operation: &'static Operation,
+    path_params: Vec<(&'static str, String)>,
+    limit: Option<u32>,
+    after: Option<String>,
+}
+
+/// A listing of users, roles or user attributes: one page with [`send`](Self::send),
+/// every page with [`stream`](Self::stream).
+#[must_use = "a listing does nothing until sent or streamed"]
+pub struct ListRequest<T> {
+    client: Client,
+    listing: Listing,
+    /// Why the request can not be sent (a bad path parameter), found when it was made.
+    refused: Option<Error>,
+    decode: DecodePage<T>,
+}
+
+impl<T> fmt::Debug for ListRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("operation", &self.listing.operation.name)
+            .field("path_params", &self.listing.path_params)
+            .field("limit", &self.listing.limit)
+            .field("after", &self.listing.after)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> ListRequest<T> {
+    /// A listing of `operation`, whose pages decode as `P`.
+    pub(crate) fn new<P: CursorPage<Item = T>>(
+        client: Client,
+        operation: &'static Operation,
+    ) -> Self {
+        Self {
+            client,
+            listing: Listing {
+                operation,
+                path_params: Vec::new(),
+                limit: None,
+                after: None,
+            },
+            refused: None,
+            decode: decode_page::<P>,
+        }
+    }
+
+    /// Fills the path parameter `name` with `value`; a value that is not one path segment
+    /// makes [`send`](Self::send) and [`stream`](Self::stream) fail for `field`.
+    pub(crate) fn path_param(mut self, field: &str, name: &'static str, value: &str) -> Self {
+        if let Err(error) = validate::path_segment(field, value) {
+            self.refused.get_or_insert(error);
+        }
+        self.listing.path_params.push((name, value.to_owned()));
+        self
+    }
+
+    /// Items per page (any positive number, not clamped; 0 is refused before sending).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.listing.limit = Some(limit);
+        self
+    }
+
+    /// Starts after this opaque cursor (from an earlier page's `paging.next.after`).
+    pub fn after(mut self, cursor: impl Into<String>) -> Self {
+        self.listing.after = Some(cursor.into());
+        self
+    }
+
+    /// Fetches one page: the items, and the cursor of the next page (`None` at the end).
+    pub async fn send(self) -> Result<(Vec<T>, Option<String>)> {
+        if let Some(error) = self.refused {
+            return Err(error);
+        }
+        check_limit(self.listing.limit)?;
+        let (items, next, _) = fetch(
+            &self.client.http,
+            &self.listing,
+            self.decode,
+            self.listing.after.as_deref(),
+            self.listing.limit,
+        )
+        .await?;
+        Ok((items, next))
+    }
+
+    /// Every item from the starting cursor on, lazily, page by page, following the
+    /// `after` cursor until it stops appearing. A server repeating a cursor ends the
+    /// stream with [`Error::Pagination`] instead of looping.
+    pub fn stream(self) -> ItemStream<T> {
+        if let Some(error) = self.refused {
+            return failed(error);
+        }
+        let listing = self.listing;
+        if let Err(error) = check_limit(listing.limit) {
+            return failed(error);
+        }
+        let http = self.client.http.clone();
+        let decode = self.decode;
+        let limit = listing.limit.unwrap_or(self.client.page_size);
+        let operation = listing.operation.name;
+        paginate(operation, Pagination::Cursor { limit }, move |request| {
+            let http = http.clone();
+            let listing = listing.clone();
+            async move {
+                let (after, limit) = match request {
+                    PageRequest::Cursor { after, limit } => {
+                        (after.or(listing.after.clone()), limit)
+                    }
+                    _ => (listing.after.clone(), limit),
+                };
+                let (items, next, fingerprint) =
+                    fetch(&http, &listing, decode, after.as_deref(), Some(limit)).await?;
+                Ok(Page::new(items).next_cursor(next).fingerprint(fingerprint))
+            }
+        })
+    }
 }
 
 /// Checks a page size given by the caller.
-pub(crate) fn check_limit(limit: Option<u32>) -> Result<()> {
+fn check_limit(limit: Option<u32>) -> Result<()> {
     match limit {
         Some(0) => Err(Error::invalid_input("limit", "must be at least 1")),
         _ => Ok(()),
@@ -69,12 +195,13 @@ pub(crate) fn check_limit(limit: Option<u32>) -> Result<()> {
 }
 
 /// Fetches one page.
-pub(crate) async fn fetch<P: CursorPage>(
+async fn fetch<T>(
     http: &HttpClient,
     listing: &Listing,
+    decode: DecodePage<T>,
     after: Option<&str>,
     limit: Option<u32>,
-) -> Result<(Vec<P::Item>, Option<String>, u64)> {
+) -> Result<(Vec<T>, Option<String>, u64)> {
     let mut request = http.request(listing.operation);
     for (name, value) in &listing.path_params {
         request = request.path_param(name, value);
@@ -84,35 +211,8 @@ pub(crate) async fn fetch<P: CursorPage>(
         .query_opt("after", after)
         .send()
         .await?;
-    let page: P = response.json()?;
-    let (items, next) = page.into_parts();
+    let (items, next) = decode(&response)?;
     Ok((items, next, response.fingerprint()))
-}
-
-/// Streams every item from `listing.after` (or the start) on, `page_size` per page.
-pub(crate) fn stream<P: CursorPage>(
-    http: HttpClient,
-    listing: Listing,
-    page_size: u32,
-) -> ItemStream<P::Item> {
-    if let Err(error) = check_limit(listing.limit) {
-        return failed(error);
-    }
-    let limit = listing.limit.unwrap_or(page_size);
-    let operation = listing.operation.name;
-    paginate(operation, Pagination::Cursor { limit }, move |request| {
-        let http = http.clone();
-        let listing = listing.clone();
-        async move {
-            let (after, limit) = match request {
-                PageRequest::Cursor { after, limit } => (after.or(listing.after.clone()), limit),
-                _ => (listing.after.clone(), limit),
-            };
-            let (items, next, fingerprint) =
-                fetch::<P>(&http, &listing, after.as_deref(), Some(limit)).await?;
-            Ok(Page::new(items).next_cursor(next).fingerprint(fingerprint))
-        }
-    })
 }
 
 /// A stream that yields `error` and ends, for input rejected before sending.

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use core_http::{ExposeSecret, ItemStream, Operation, SecretString, StatusCode};
+use core_http::{ExposeSecret, Operation, SecretString, StatusCode};
 use futures_util::TryStreamExt;
 use serde::{Serialize, Serializer};
 
 use crate::generated::PartnerPortalUserPage;
-use crate::paging::{self, Listing};
+use crate::paging::ListRequest;
 use crate::{
     Client, DeletedPartnerPortalUser, Error, PartnerPortalUser, Result, UserAttributeValue,
     validate,
@@ -54,12 +54,12 @@ impl PortalHandle {
     }
 
     /// Lists the portal's users, oldest first.
-    pub fn list_users(&self) -> ListUsers {
-        ListUsers {
-            portal: self.clone(),
-            limit: None,
-            after: None,
-        }
+    pub fn list_users(&self) -> ListRequest<PartnerPortalUser> {
+        ListRequest::new::<PartnerPortalUserPage>(self.client.clone(), &LIST_USERS).path_param(
+            "portal_id",
+            "portalId",
+            &self.id,
+        )
     }
 
     /// Gets one user.
@@ -251,67 +251,6 @@ impl Ensured {
     /// Whether this call created the user.
     pub fn was_created(&self) -> bool {
         matches!(self, Self::Created(_))
-    }
-}
-
-/// A user listing; see [`PortalHandle::list_users`].
-#[derive(Debug)]
-#[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListUsers {
-    portal: PortalHandle,
-    limit: Option<u32>,
-    after: Option<String>,
-}
-
-impl ListUsers {
-    /// Items per page (any positive number, not clamped; 0 is refused before sending).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Starts after this opaque cursor (from an earlier page's `paging.next.after`).
-    pub fn after(mut self, cursor: impl Into<String>) -> Self {
-        self.after = Some(cursor.into());
-        self
-    }
-
-    fn listing(&self) -> Listing {
-        Listing {
-            operation: &LIST_USERS,
-            path_params: vec![("portalId", self.portal.id.clone())],
-            limit: self.limit,
-            after: self.after.clone(),
-        }
-    }
-
-    /// Fetches one page: the users, and the cursor of the next page (`None` at the end).
-    pub async fn send(self) -> Result<(Vec<PartnerPortalUser>, Option<String>)> {
-        self.portal.checked_id()?;
-        paging::check_limit(self.limit)?;
-        let listing = self.listing();
-        let (items, next, _) = paging::fetch::<PartnerPortalUserPage>(
-            &self.portal.client.http,
-            &listing,
-            self.after.as_deref(),
-            self.limit,
-        )
-        .await?;
-        Ok((items, next))
-    }
-
-    /// Every user, lazily, page by page, following the `after` cursor until it stops
-    /// appearing. A server repeating a cursor ends the stream with
-    /// [`Error::Pagination`] instead of looping.
-    pub fn stream(self) -> ItemStream<PartnerPortalUser> {
-        if let Err(error) = self.portal.checked_id() {
-            return paging::failed(error);
-        }
-        paging::stream::<PartnerPortalUserPage>(
-            self.portal.client.http.clone(),
-            self.listing(),
-            self.portal.client.page_size,
-        )
     }
 }
 

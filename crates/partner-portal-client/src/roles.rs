@@ -1,10 +1,10 @@
 //! Organisation roles: `GET /v1/roles` and `GET /v1/roles/{roleId}`.
 
-use core_http::{ItemStream, Operation};
+use core_http::Operation;
 use futures_util::TryStreamExt;
 
 use crate::generated::RolePage;
-use crate::paging::{self, Listing};
+use crate::paging::ListRequest;
 use crate::{Client, Error, Result, Role, validate};
 
 static LIST_ROLES: Operation = Operation::get("roles.list", "/v1/roles");
@@ -22,12 +22,8 @@ impl Roles {
     }
 
     /// Lists roles, oldest first.
-    pub fn list(&self) -> ListRoles {
-        ListRoles {
-            client: self.client.clone(),
-            limit: None,
-            after: None,
-        }
+    pub fn list(&self) -> ListRequest<Role> {
+        ListRequest::new::<RolePage>(self.client.clone(), &LIST_ROLES)
     }
 
     /// Gets one role by id.
@@ -94,59 +90,4 @@ pub(crate) fn pick_by_name<T>(items: Vec<T>, name: &str, key: impl Fn(&T) -> &st
 
 pub(crate) fn unknown_name(field: &str, what: &str, name: &str) -> Error {
     Error::invalid_input(field, format!("no {what} named `{name}` exists"))
-}
-
-/// A role listing; see [`Roles::list`].
-#[derive(Debug)]
-#[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListRoles {
-    client: Client,
-    limit: Option<u32>,
-    after: Option<String>,
-}
-
-impl ListRoles {
-    /// Items per page (any positive number; 0 is refused before sending).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Starts after this opaque cursor (from an earlier page's `paging.next.after`).
-    pub fn after(mut self, cursor: impl Into<String>) -> Self {
-        self.after = Some(cursor.into());
-        self
-    }
-
-    fn listing(&self) -> Listing {
-        Listing {
-            operation: &LIST_ROLES,
-            path_params: Vec::new(),
-            limit: self.limit,
-            after: self.after.clone(),
-        }
-    }
-
-    /// Fetches one page: the roles, and the cursor of the next page (`None` at the end).
-    pub async fn send(self) -> Result<(Vec<Role>, Option<String>)> {
-        paging::check_limit(self.limit)?;
-        let listing = self.listing();
-        let (items, next, _) = paging::fetch::<RolePage>(
-            &self.client.http,
-            &listing,
-            self.after.as_deref(),
-            self.limit,
-        )
-        .await?;
-        Ok((items, next))
-    }
-
-    /// Every role, lazily, page by page.
-    pub fn stream(self) -> ItemStream<Role> {
-        paging::stream::<RolePage>(
-            self.client.http.clone(),
-            self.listing(),
-            self.client.page_size,
-        )
-    }
 }

@@ -1,10 +1,10 @@
 //! Organisation user attributes: `GET /v1/user-attributes` and `GET /v1/user-attributes/{id}`.
 
-use core_http::{ItemStream, Operation};
+use core_http::Operation;
 use futures_util::TryStreamExt;
 
 use crate::generated::UserAttributePage;
-use crate::paging::{self, Listing};
+use crate::paging::ListRequest;
 use crate::roles::{pick_by_name, unknown_name};
 use crate::{Client, Result, UserAttribute, UserAttributeValue, validate};
 
@@ -26,12 +26,8 @@ impl UserAttributes {
     }
 
     /// Lists user attributes, oldest first.
-    pub fn list(&self) -> ListUserAttributes {
-        ListUserAttributes {
-            client: self.client.clone(),
-            limit: None,
-            after: None,
-        }
+    pub fn list(&self) -> ListRequest<UserAttribute> {
+        ListRequest::new::<UserAttributePage>(self.client.clone(), &LIST_ATTRIBUTES)
     }
 
     /// Gets one user attribute by id.
@@ -79,60 +75,5 @@ impl UserAttributes {
                     .ok_or_else(|| unknown_name("attributes", "user attribute", &name))
             })
             .collect()
-    }
-}
-
-/// A user-attribute listing; see [`UserAttributes::list`].
-#[derive(Debug)]
-#[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListUserAttributes {
-    client: Client,
-    limit: Option<u32>,
-    after: Option<String>,
-}
-
-impl ListUserAttributes {
-    /// Items per page (any positive number; 0 is refused before sending).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Starts after this opaque cursor.
-    pub fn after(mut self, cursor: impl Into<String>) -> Self {
-        self.after = Some(cursor.into());
-        self
-    }
-
-    fn listing(&self) -> Listing {
-        Listing {
-            operation: &LIST_ATTRIBUTES,
-            path_params: Vec::new(),
-            limit: self.limit,
-            after: self.after.clone(),
-        }
-    }
-
-    /// Fetches one page: the attributes, and the next cursor (`None` at the end).
-    pub async fn send(self) -> Result<(Vec<UserAttribute>, Option<String>)> {
-        paging::check_limit(self.limit)?;
-        let listing = self.listing();
-        let (items, next, _) = paging::fetch::<UserAttributePage>(
-            &self.client.http,
-            &listing,
-            self.after.as_deref(),
-            self.limit,
-        )
-        .await?;
-        Ok((items, next))
-    }
-
-    /// Every attribute, lazily, page by page.
-    pub fn stream(self) -> ItemStream<UserAttribute> {
-        paging::stream::<UserAttributePage>(
-            self.client.http.clone(),
-            self.listing(),
-            self.client.page_size,
-        )
     }
 }

@@ -11,7 +11,7 @@ use core_http::{
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use crate::error::PortalErrorDecoder;
+use crate::error::ThreatLockerErrorDecoder;
 use crate::validate::{self, IntoGuid};
 
 /// The header that selects the organization a call acts on.
@@ -232,9 +232,10 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     ///
-    /// An instance that is not a DNS label or a malformed managed organization id is
-    /// [`Error::InvalidInput`]; a missing, empty or whitespace-containing token, or both
-    /// or neither of instance and base URL, is [`Error::Config`] (never quoting the token).
+    /// Every problem is [`Error::Config`] naming the setting: an instance that is not a
+    /// DNS label, a malformed managed organization id, a missing, empty or
+    /// whitespace-containing token (never quoted), or both or neither of instance and
+    /// base URL.
     pub fn build(self) -> Result<Client> {
         let base_url = match (self.instance, self.base_url) {
             (Some(_), Some(_)) => {
@@ -275,7 +276,7 @@ impl ClientBuilder {
         let managed = match self.managed {
             None => Managed::Own,
             Some(Ok(id)) => Managed::Org(id),
-            Some(Err(reason)) => return Err(Error::invalid_input("managedOrganizationId", reason)),
+            Some(Err(reason)) => return Err(Error::config("managedOrganizationId", reason)),
         };
         let mut http = HttpClient::builder(base_url)
             .vendor("threatlocker")
@@ -283,7 +284,7 @@ impl ClientBuilder {
                 core_http::HeaderName::from_static("authorization"),
                 token,
             ))
-            .error_decoder(PortalErrorDecoder)
+            .error_decoder(ThreatLockerErrorDecoder)
             .rate_limit_headers(None)
             .user_agent(self.user_agent.unwrap_or_else(|| {
                 concat!("threatlocker-client/", env!("CARGO_PKG_VERSION")).to_owned()
@@ -359,7 +360,7 @@ mod tests {
                 .build()
                 .unwrap_err();
             assert!(
-                matches!(&error, Error::InvalidInput { field, .. } if field == "instance"),
+                matches!(&error, Error::Config { field, .. } if field == "instance"),
                 "{error:?}"
             );
         }
@@ -374,7 +375,7 @@ mod tests {
         );
         assert!(matches!(
             Client::builder().instance("g").token("t").managed_organization("nope").build(),
-            Err(Error::InvalidInput { field, .. }) if field == "managedOrganizationId"
+            Err(Error::Config { field, .. }) if field == "managedOrganizationId"
         ));
     }
 

@@ -75,7 +75,7 @@ pub fn is_auth_error(error: &Error) -> bool {
 ///   quoted to ThreatLocker support.
 /// - Otherwise `Message`, `message` or `error`, then a short plain-text body.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PortalErrorDecoder;
+pub struct ThreatLockerErrorDecoder;
 
 fn text_of(value: &Value) -> Option<String> {
     match value {
@@ -85,7 +85,7 @@ fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-impl ErrorDecoder for PortalErrorDecoder {
+impl ErrorDecoder for ThreatLockerErrorDecoder {
     fn decode(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorDetails {
         let json = serde_json::from_slice::<Value>(body).ok();
         let field = |name: &str| {
@@ -134,7 +134,7 @@ mod tests {
     use super::*;
 
     fn decode(status: u16, body: &str) -> ErrorDetails {
-        PortalErrorDecoder.decode(
+        ThreatLockerErrorDecoder.decode(
             StatusCode::from_u16(status).unwrap(),
             &HeaderMap::new(),
             body.as_bytes(),

@@ -19,7 +19,8 @@
 //!   ([`ClientBuilder::managed_organization`]) and cheap scoped handles
 //!   ([`Client::organization`]); the `ManagedOrganizationId` header is sent only when one
 //!   is set. GUIDs are [`uuid::Uuid`]; text ids are accepted through [`IntoGuid`] and a
-//!   malformed one is [`Error::InvalidInput`] before anything is sent.
+//!   malformed one is refused before anything is sent: by `build` with [`Error::Config`]
+//!   for the client-wide default, with [`Error::InvalidInput`] for a scoped handle.
 //! - **Invitations** are checked before sending: `username` is an email address, `roles`
 //!   is not empty, and every role's `organizationId` is the organization the invitation
 //!   goes to (the portal only accepts that organization's roles); the error names the
@@ -99,13 +100,13 @@ mod generated;
 mod organizations;
 mod paging;
 mod roles;
-mod timestamp;
+mod types;
 mod users;
 mod validate;
 
 pub use client::{Client, ClientBuilder, MANAGED_ORGANIZATION_HEADER};
 pub use error::{
-    AUTH_HINT, AuthFailure, PERMISSION_HINT, PortalErrorDecoder, TOKEN_REVOKED_STATUS,
+    AUTH_HINT, AuthFailure, PERMISSION_HINT, TOKEN_REVOKED_STATUS, ThreatLockerErrorDecoder,
     auth_failure, is_auth_error,
 };
 pub use fanout::{
@@ -119,7 +120,7 @@ pub use generated::{
 pub use organizations::{ListChildren, Organizations};
 pub use paging::ListPage;
 pub use roles::{DEFAULT_PAGE_SIZE, ListRoles, ROLE_LOOKUP_PAGE_SIZE, Roles};
-pub use timestamp::Timestamp;
+pub use types::Timestamp;
 pub use users::{Invitation, Invite, Users};
 pub use validate::{IntoGuid, MAX_PAGE_SIZE};
 

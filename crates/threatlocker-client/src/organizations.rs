@@ -1,12 +1,11 @@
 //! `Organization/OrganizationGetChildOrganizationsByParameters`.
 
-use core_http::{ItemStream, Operation, PageRequest, Pagination, Result, paginate};
+use core_http::{ItemStream, Operation, Result};
 
 use crate::Client;
 use crate::generated::{ChildOrganizationParameters, Organization, OrganizationOrderBy};
 use crate::paging::{self, ListPage};
 use crate::roles::DEFAULT_PAGE_SIZE;
-use crate::validate;
 
 /// A read sent as POST: idempotent, so retried like a GET.
 pub(crate) static LIST_CHILDREN: Operation = Operation::post(
@@ -89,46 +88,13 @@ impl ListChildren {
         self
     }
 
-    fn check(&self) -> Result<()> {
-        validate::page_number(self.params.page_number)?;
-        validate::page_size(self.params.page_size)
-    }
-
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<Organization>> {
-        self.check()?;
-        Ok(paging::fetch(&self.client, &LIST_CHILDREN, &self.params)
-            .await?
-            .0)
+        paging::send(&self.client, &LIST_CHILDREN, &self.params).await
     }
 
     /// Every child organization from the starting page on, fetched lazily.
     pub fn stream(self) -> ItemStream<Organization> {
-        if let Err(error) = self.check() {
-            return paging::failed_stream(error);
-        }
-        let Self { client, params } = self;
-        let first = params.page_number;
-        paginate(
-            LIST_CHILDREN.name,
-            Pagination::PageNumber {
-                size: params.page_size,
-                first: params.page_number,
-            },
-            move |request: PageRequest| {
-                let client = client.clone();
-                let mut params = params.clone();
-                async move {
-                    let PageRequest::PageNumber { page, size } = request else {
-                        return Ok(core_http::Page::new(Vec::new()));
-                    };
-                    params.page_number = page;
-                    params.page_size = size;
-                    let (page, fingerprint) =
-                        paging::fetch(&client, &LIST_CHILDREN, &params).await?;
-                    Ok(paging::to_core_page(page, fingerprint, first))
-                }
-            },
-        )
+        paging::stream(self.client, &LIST_CHILDREN, self.params)
     }
 }

@@ -1,12 +1,11 @@
 //! `UserRoles/UserRolesGetByParameters`: the roles of one organization.
 
-use core_http::{Error, ItemStream, Operation, PageRequest, Pagination, Result, paginate};
+use core_http::{Error, ItemStream, Operation, Result};
 use futures_util::TryStreamExt;
 
 use crate::Client;
 use crate::generated::{PageParameters, UserRole};
 use crate::paging::{self, ListPage};
-use crate::validate;
 
 /// A read sent as POST: idempotent, so retried like a GET.
 pub(crate) static LIST_ROLES: Operation = Operation::post(
@@ -37,8 +36,10 @@ impl<'a> Roles<'a> {
     pub fn list(&self) -> ListRoles {
         ListRoles {
             client: self.client.clone(),
-            page_number: 1,
-            page_size: DEFAULT_PAGE_SIZE,
+            params: PageParameters {
+                page_number: 1,
+                page_size: DEFAULT_PAGE_SIZE,
+            },
         }
     }
 
@@ -75,66 +76,30 @@ impl<'a> Roles<'a> {
 #[must_use = "a listing does nothing until sent or streamed"]
 pub struct ListRoles {
     client: Client,
-    page_number: u32,
-    page_size: u32,
+    params: PageParameters,
 }
 
 impl ListRoles {
     /// The page to fetch with [`send`](Self::send), or to start streaming from (from 1).
     pub fn page(mut self, page_number: u32) -> Self {
-        self.page_number = page_number;
+        self.params.page_number = page_number;
         self
     }
 
     /// Items per page (1 to [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE)).
     pub fn page_size(mut self, page_size: u32) -> Self {
-        self.page_size = page_size;
+        self.params.page_size = page_size;
         self
-    }
-
-    fn check(&self) -> Result<()> {
-        validate::page_number(self.page_number)?;
-        validate::page_size(self.page_size)
     }
 
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<UserRole>> {
-        self.check()?;
-        let body = PageParameters {
-            page_number: self.page_number,
-            page_size: self.page_size,
-        };
-        Ok(paging::fetch(&self.client, &LIST_ROLES, &body).await?.0)
+        paging::send(&self.client, &LIST_ROLES, &self.params).await
     }
 
     /// Every role from the starting page on, fetched lazily. Stops at the header's
     /// `totalPages`, on an empty page, or on a short page.
     pub fn stream(self) -> ItemStream<UserRole> {
-        if let Err(error) = self.check() {
-            return paging::failed_stream(error);
-        }
-        let client = self.client;
-        let first = self.page_number;
-        paginate(
-            LIST_ROLES.name,
-            Pagination::PageNumber {
-                size: self.page_size,
-                first: self.page_number,
-            },
-            move |request: PageRequest| {
-                let client = client.clone();
-                async move {
-                    let PageRequest::PageNumber { page, size } = request else {
-                        return Ok(core_http::Page::new(Vec::new()));
-                    };
-                    let body = PageParameters {
-                        page_number: page,
-                        page_size: size,
-                    };
-                    let (page, fingerprint) = paging::fetch(&client, &LIST_ROLES, &body).await?;
-                    Ok(paging::to_core_page(page, fingerprint, first))
-                }
-            },
-        )
+        paging::stream(self.client, &LIST_ROLES, self.params)
     }
 }

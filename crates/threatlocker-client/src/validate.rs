@@ -65,29 +65,12 @@ pub(crate) fn guid(field: &str, value: impl IntoGuid) -> Result<Uuid> {
         .map_err(|reason| Error::invalid_input(field, reason))
 }
 
-/// The instance letter(s) of `portalapi.<instance>.threatlocker.com`: one DNS label.
+/// The instance letter(s) of `portalapi.<instance>.threatlocker.com`, trimmed and
+/// lower-cased: one DNS label ([`core_http::validate::dns_label`]).
 pub(crate) fn instance(value: &str) -> Result<String> {
     let label = value.trim().to_ascii_lowercase();
-    let reason = if label.is_empty() {
-        Some("must not be empty")
-    } else if label.len() > 63 {
-        Some("must be at most 63 characters (one DNS label)")
-    } else if !label
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
-    {
-        Some(
-            "must be a single DNS label: letters, digits and `-` only (no `.`, `/` or spaces), e.g. `g`",
-        )
-    } else if label.starts_with('-') || label.ends_with('-') {
-        Some("must not start or end with `-`")
-    } else {
-        None
-    };
-    match reason {
-        Some(reason) => Err(Error::invalid_input("instance", reason)),
-        None => Ok(label),
-    }
+    core_http::validate::dns_label("instance", &label)?;
+    Ok(label)
 }
 
 /// The shared email check: the portal accepts "any valid email address".
@@ -127,7 +110,7 @@ mod tests {
         assert_eq!(instance("betaportal-1").unwrap(), "betaportal-1");
         for bad in ["", "g.evil", "g/x", "-g", "g-", "a b", &"x".repeat(64)] {
             assert!(
-                matches!(instance(bad), Err(Error::InvalidInput { field, .. }) if field == "instance"),
+                matches!(instance(bad), Err(Error::Config { field, .. }) if field == "instance"),
                 "{bad}"
             );
         }

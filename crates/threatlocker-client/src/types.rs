@@ -1,4 +1,4 @@
-//! Lenient date-times.
+//! Hand-written value types: lenient date-times.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Hand-written models: the tolerant last-login time and the user attribute.
+//! Hand-written value types: the tolerant last-login time and the user attribute.
 
 use std::fmt;
 use std::ops::Deref;
