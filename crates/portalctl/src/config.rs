@@ -416,15 +416,8 @@ fn location(
             format!("give either `{named_field}` or `base_url`, not both"),
         )),
         (Some(value), None) => {
-            core_http::validate::path_segment(named_field, &value)
+            core_http::validate::dns_label(named_field, &value)
                 .map_err(|error| ConfigError::new(Some(name), named_field, reason_of(&error)))?;
-            if value.contains('.') {
-                return Err(ConfigError::new(
-                    Some(name),
-                    named_field,
-                    "must be a single DNS label, without dots",
-                ));
-            }
             Ok(Location::Named(value))
         }
         (None, Some(url)) => {
@@ -592,6 +585,25 @@ mod tests {
             (Some("at"), "base_url")
         );
         assert!(error.reason.contains("loopback"), "{error}");
+    }
+
+    #[test]
+    fn a_named_location_must_be_one_dns_label() {
+        for (instance, reason) in [
+            ("us.east", "single DNS label"),
+            ("a/b", "single DNS label"),
+            ("-g", "start or end with `-`"),
+        ] {
+            let error = rejected(&format!(
+                "[[portals]]\nname = \"tl\"\nvendor = \"threatlocker\"\ninstance = \"{instance}\"\ntoken_env = \"TL_TOKEN\"\n"
+            ));
+            assert_eq!(
+                (error.portal.as_deref(), error.field.as_str()),
+                (Some("tl"), "instance"),
+                "{instance}"
+            );
+            assert!(error.reason.contains(reason), "{instance}: {error}");
+        }
     }
 
     #[test]
