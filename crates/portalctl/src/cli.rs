@@ -25,6 +25,9 @@ pub struct Cli {
     /// Carry out the plan (mutating commands only print it otherwise).
     #[arg(long, global = true)]
     pub apply: bool,
+    /// With `--apply`, wait for another run holding the journal instead of refusing.
+    #[arg(long, global = true)]
+    pub wait: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

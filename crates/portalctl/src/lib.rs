@@ -29,7 +29,8 @@
 //! - [`commands`]: one module per command, each a pure planner plus a thin runner;
 //!   [`runner`]: the shared part (list, print the plan, with `--apply` act and journal).
 //! - [`plan`], [`journal`]: plans of typed [`plan::Action`]s, and the JSON Lines journal
-//!   of every action carried out.
+//!   of every action carried out; [`journal_lock`]: one `--apply` run per journal at a
+//!   time.
 //! - [`config`], [`files`]: the portals file and where portalctl's files are.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
 //! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
@@ -47,6 +48,7 @@ pub mod directory;
 pub mod exit;
 pub mod files;
 pub mod journal;
+pub mod journal_lock;
 pub mod output;
 pub mod plan;
 pub mod policy;
