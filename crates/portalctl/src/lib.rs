@@ -31,7 +31,8 @@
 //! - [`plan`], [`journal`]: plans of typed [`plan::Action`]s, and the JSON Lines journal
 //!   of every action carried out; [`journal_lock`]: one `--apply` run per journal at a
 //!   time.
-//! - [`config`], [`files`]: the portals file and where portalctl's files are.
+//! - [`config`], [`files`]: the portals file and where portalctl's files are;
+//!   [`people_file`]: the `--from FILE` list of people a bulk command acts on.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
 //! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
 //!   codes, stderr reports.
@@ -50,6 +51,7 @@ pub mod files;
 pub mod journal;
 pub mod journal_lock;
 pub mod output;
+pub mod people_file;
 pub mod plan;
 pub mod policy;
 pub mod portal;
