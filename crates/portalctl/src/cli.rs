@@ -71,10 +71,15 @@ pub enum Command {
         #[arg(long, default_value_t = 90, value_parser = days)]
         inactive_days: u32,
     },
-    /// Remove a person everywhere: suspend where the vendor can, else delete.
+    /// Remove a person (or everyone in a file) everywhere: suspend where the vendor can,
+    /// else delete.
     Offboard {
         /// Their email address.
-        email: String,
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        email: Option<String>,
+        /// A file of people: one address per line, or a CSV with an `email` column.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
     },
     /// Suspend users idle longer than N days, optionally moving them to a group.
     SuspendInactive {

@@ -32,7 +32,9 @@ use crate::runner::Runner;
 /// Rejects malformed input before any configuration is read or request sent.
 pub fn check_input(command: &Command) -> Result<(), Stop> {
     match command {
-        Command::Offboard { email } => offboard::check_input(email),
+        Command::Offboard { email, from } => {
+            offboard::people(email.as_deref(), from.as_deref()).map(drop)
+        }
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
@@ -67,7 +69,13 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
         Command::Portals => portals::run(runner).await,
         Command::Users { portal } => users::run(runner, portal.as_deref()).await,
         Command::Audit { inactive_days } => audit::run(runner, inactive_days).await,
-        Command::Offboard { email } => offboard::run(runner, &email.to_lowercase()).await,
+        Command::Offboard { email, from } => {
+            offboard::run(
+                runner,
+                &offboard::people(email.as_deref(), from.as_deref())?,
+            )
+            .await
+        }
         Command::SuspendInactive { days, group } => {
             suspend_inactive::run(runner, days, group.as_deref()).await
         }
