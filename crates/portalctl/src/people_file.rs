@@ -86,11 +86,7 @@ fn line_at(text: &str, position: &csv::Position) -> usize {
         }
         byte += end;
     }
-    text.as_bytes()[..byte]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text[..byte].lines().count() + 1
 }
 
 #[cfg(test)]

@@ -89,7 +89,7 @@ pub fn plan(
         } else {
             "offboarding; the vendor cannot suspend"
         };
-        for user in users.iter() {
+        for user in users {
             let Some(email) = user.email.as_deref().filter(|email| wanted.contains(email)) else {
                 continue;
             };
