@@ -81,6 +81,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
     },
+    /// Undo the suspension of a person (or everyone in a file) where the vendor can.
+    Reactivate {
+        /// Their email address.
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        email: Option<String>,
+        /// A file of people: one address per line, or a CSV with an `email` column.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
     /// Suspend users idle longer than N days, optionally moving them to a group.
     SuspendInactive {
         /// Idle longer than this many days.

@@ -6,7 +6,20 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::commands::check_email;
 use crate::exit::Stop;
+
+/// The people a command acts on: `email` (lower-cased), or every address in the `from`
+/// file; a bad address or line is a usage error.
+pub fn people(email: Option<&str>, from: Option<&Path>) -> Result<Vec<String>, Stop> {
+    match (email, from) {
+        (Some(email), None) => check_email(email).map(|()| vec![email.to_lowercase()]),
+        (None, Some(path)) => read(path),
+        _ => Err(Stop::Usage(
+            "give either EMAIL or --from FILE, not both".to_owned(),
+        )),
+    }
+}
 
 /// Reads the people file at `path`; a bad line is a usage error naming the file and line.
 pub fn read(path: &Path) -> Result<Vec<String>, Stop> {

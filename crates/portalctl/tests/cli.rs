@@ -985,3 +985,64 @@ async fn groups_are_listed_created_moved_into_and_deleted_on_logicmonitor() {
     );
     assert_eq!(world.requests(), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactivate_undoes_an_offboarding_where_the_vendor_can() {
+    let world = World::start("reactivate", 2, 0).await;
+    let email = everywhere(&world);
+    let lm_statuses = |world: &World| -> Vec<String> {
+        lm_ids(&world.lm)
+            .into_iter()
+            .filter_map(|id| world.lm.user(id))
+            .filter(|user| user["email"].as_str().map(str::to_lowercase) == Some(email.clone()))
+            .map(|user| user["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let offboarded = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(
+        offboarded.status.code(),
+        Some(0),
+        "{}",
+        text(&offboarded.stderr)
+    );
+    assert!(world.at.member_by_email(&email).unwrap().suspended);
+    assert!(
+        lm_statuses(&world)
+            .iter()
+            .all(|status| status == "suspended")
+    );
+
+    let dry = world.run(&["reactivate", &email]).await;
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let plan = text(&dry.stdout);
+    assert!(plan.contains("reactivate"), "{plan}");
+    assert!(
+        plan.contains(
+            "pp: not done: partner-portal's API does not offer suspend, so there is no suspension to undo"
+        ),
+        "{plan}"
+    );
+    assert!(
+        world.at.member_by_email(&email).unwrap().suspended,
+        "dry run"
+    );
+
+    let applied = world.run(&["reactivate", &email, "--apply"]).await;
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    assert!(!world.at.member_by_email(&email).unwrap().suspended);
+    let statuses = lm_statuses(&world);
+    assert!(!statuses.is_empty() && statuses.iter().all(|status| status == "active"));
+    assert_eq!(
+        journaled(&world, "at"),
+        [
+            ("suspend".to_owned(), "started".to_owned()),
+            ("suspend".to_owned(), "done".to_owned()),
+            ("reactivate".to_owned(), "started".to_owned()),
+            ("reactivate".to_owned(), "done".to_owned()),
+        ]
+    );
+
+    let again = world.run(&["reactivate", &email, "--apply"]).await;
+    assert_eq!(again.status.code(), Some(0));
+    assert!(text(&again.stdout).starts_with("Nothing to change."));
+}

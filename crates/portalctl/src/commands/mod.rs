@@ -20,6 +20,7 @@ pub mod groups;
 pub mod invite;
 pub mod offboard;
 pub mod portals;
+pub mod reactivate;
 pub mod sandbox;
 pub mod suspend_inactive;
 pub mod users;
@@ -27,13 +28,14 @@ pub mod users;
 use crate::cli::Command;
 use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
+use crate::people_file;
 use crate::runner::Runner;
 
 /// Rejects malformed input before any configuration is read or request sent.
 pub fn check_input(command: &Command) -> Result<(), Stop> {
     match command {
-        Command::Offboard { email, from } => {
-            offboard::people(email.as_deref(), from.as_deref()).map(drop)
+        Command::Offboard { email, from } | Command::Reactivate { email, from } => {
+            people_file::people(email.as_deref(), from.as_deref()).map(drop)
         }
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
@@ -58,6 +60,7 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         Command::Portals
         | Command::Audit { .. }
         | Command::Offboard { .. }
+        | Command::Reactivate { .. }
         | Command::SuspendInactive { .. }
         | Command::Sandbox => Ok(()),
     }
@@ -72,7 +75,14 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
         Command::Offboard { email, from } => {
             offboard::run(
                 runner,
-                &offboard::people(email.as_deref(), from.as_deref())?,
+                &people_file::people(email.as_deref(), from.as_deref())?,
+            )
+            .await
+        }
+        Command::Reactivate { email, from } => {
+            reactivate::run(
+                runner,
+                &people_file::people(email.as_deref(), from.as_deref())?,
             )
             .await
         }

@@ -4,30 +4,13 @@
 //! plan lists each portal's steps together, however many people; a re-run after an
 //! interruption plans only what is left, since done steps show in the portals' state.
 
-use std::collections::HashSet;
-use std::path::Path;
-
-use crate::commands::check_email;
 use crate::directory::Connected;
 use crate::exit::{Done, Stop};
 use crate::plan::{Action, Plan, Step};
 use crate::portal::{Operation, Portal, unsupported};
 use crate::record::{UserRecord, UserStatus};
 use crate::runner::Runner;
-
-use crate::people_file;
-
-/// The people to offboard: `email` (lower-cased), or every address in the `from` file;
-/// a bad address or line is a usage error.
-pub fn people(email: Option<&str>, from: Option<&Path>) -> Result<Vec<String>, Stop> {
-    match (email, from) {
-        (Some(email), None) => check_email(email).map(|()| vec![email.to_lowercase()]),
-        (None, Some(path)) => people_file::read(path),
-        _ => Err(Stop::Usage(
-            "give either EMAIL or --from FILE, not both".to_owned(),
-        )),
-    }
-}
+use std::collections::HashSet;
 
 /// Plans and (with `--apply`) carries out the offboarding of `people` (lower-cased).
 pub async fn run(runner: &Runner<'_>, people: &[String]) -> Result<Done, Stop> {
