@@ -58,5 +58,6 @@ pub mod portal;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod roster;
 pub mod runner;
 pub mod vendors;

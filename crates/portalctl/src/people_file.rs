@@ -89,7 +89,7 @@ fn csv_rows(text: &str) -> Result<Vec<(usize, String)>, String> {
 /// The 1-based line of `text` where the record at `position` is. The CSV reader's own
 /// line count passes over blank lines, and a record's offset may point at the blank or
 /// comment lines before it, so those are stepped over here.
-fn line_at(text: &str, position: &csv::Position) -> usize {
+pub(crate) fn line_at(text: &str, position: &csv::Position) -> usize {
     let mut byte = usize::try_from(position.byte()).map_or(text.len(), |byte| byte.min(text.len()));
     while let Some(rest) = text.get(byte..) {
         let end = rest.find('\n').map_or(rest.len(), |end| end + 1);
