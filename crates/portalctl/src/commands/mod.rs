@@ -21,6 +21,7 @@ pub mod invite;
 pub mod offboard;
 pub mod portals;
 pub mod reactivate;
+pub mod reconcile;
 pub mod sandbox;
 pub mod suspend_inactive;
 pub mod users;
@@ -40,6 +41,7 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
+        Command::Reconcile { roster } => roster.read().map(drop),
         Command::Portals | Command::Users { .. } | Command::Audit { .. } | Command::Sandbox => {
             Ok(())
         }
@@ -61,6 +63,7 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         | Command::Audit { .. }
         | Command::Offboard { .. }
         | Command::Reactivate { .. }
+        | Command::Reconcile { .. }
         | Command::SuspendInactive { .. }
         | Command::Sandbox => Ok(()),
     }
@@ -79,6 +82,7 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             )
             .await
         }
+        Command::Reconcile { roster } => reconcile::run(runner, &roster.read()?).await,
         Command::Reactivate { email, from } => {
             reactivate::run(
                 runner,
