@@ -10,6 +10,10 @@
 //! - **Offboarding**: suspend where the vendor can (reversible), else delete, else report
 //!   unsupported ([`commands::offboard::offboard_action`]). ThreatLocker offers no user
 //!   listing, so a leaver can not be found there: reported, never silently skipped.
+//! - **Bulk and reversal**: `offboard --from FILE` plans any number of people portal by
+//!   portal ([`people_file`]); `reactivate` undoes suspensions where the vendor can;
+//!   `reconcile --roster` ([`roster`]) finds orphans, leavers and aliases and plans
+//!   offboarding the leavers. One `--apply` run per journal ([`journal_lock`]).
 //! - **Idleness**: never logged in counts as idle; a vendor that reports no sign-ins
 //!   (Allthenticate) or an API-only LogicMonitor user is never judged idle.
 //!   `suspend-inactive --group G` moves (group becomes the only one) before suspending,
@@ -34,6 +38,7 @@
 //! - [`config`], [`files`]: the portals file and where portalctl's files are;
 //!   [`people_file`]: the `--from FILE` list of people a bulk command acts on.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
+//! - [`roster`]: the HR roster `reconcile` compares accounts with.
 //! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
 //!   codes, stderr reports.
 //! - [`progress`]: progress bars on stderr, hidden when it is not a terminal.
