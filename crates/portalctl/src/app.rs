@@ -1,5 +1,5 @@
 //! Running a parsed command line: check the input, find the portals (or start the
-//! built-in sandbox), connect them, and hand the command to [`crate::commands`].
+//! built-in sandbox), connect them, with `--apply` take the journal lock, and hand the command to [`crate::commands`].
 
 use crate::builtin;
 use crate::cli::Cli;
@@ -7,6 +7,7 @@ use crate::commands;
 use crate::directory::Directory;
 use crate::exit::{Done, Stop};
 use crate::files;
+use crate::journal_lock::JournalLock;
 use crate::runner::Runner;
 
 /// Runs the command line. `Err` means nothing was done.
@@ -23,12 +24,13 @@ pub async fn run(cli: Cli) -> Result<Done, Stop> {
     };
     let directory = Directory::connect(&config).map_err(|error| Stop::Usage(error.to_string()))?;
     commands::check_portals(&cli.command, &directory)?;
-    let runner = Runner::new(
-        &directory,
-        cli.format.into(),
-        cli.apply,
-        files::journal_path(cli.journal),
-    );
+    let journal = files::journal_path(cli.journal);
+    let _lock = if cli.apply {
+        Some(JournalLock::acquire(&journal, cli.wait)?)
+    } else {
+        None
+    };
+    let runner = Runner::new(&directory, cli.format.into(), cli.apply, journal);
     let done = commands::run(cli.command, &runner).await;
     if let Some(running) = sandbox {
         running.shutdown().await;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
@@ -25,6 +25,9 @@ pub struct Cli {
     /// Carry out the plan (mutating commands only print it otherwise).
     #[arg(long, global = true)]
     pub apply: bool,
+    /// With `--apply`, wait for another run holding the journal instead of refusing.
+    #[arg(long, global = true)]
+    pub wait: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -68,10 +71,31 @@ pub enum Command {
         #[arg(long, default_value_t = 90, value_parser = days)]
         inactive_days: u32,
     },
-    /// Remove a person everywhere: suspend where the vendor can, else delete.
+    /// Remove a person (or everyone in a file) everywhere: suspend where the vendor can,
+    /// else delete.
     Offboard {
         /// Their email address.
-        email: String,
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        email: Option<String>,
+        /// A file of people: one address per line, or a CSV with an `email` column.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
+    /// Undo the suspension of a person (or everyone in a file) where the vendor can.
+    Reactivate {
+        /// Their email address.
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        email: Option<String>,
+        /// A file of people: one address per line, or a CSV with an `email` column.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
+    /// Compare every account with an HR roster: orphans, leavers, aliases; plan
+    /// offboarding the leavers.
+    Reconcile {
+        /// The roster and its columns.
+        #[command(flatten)]
+        roster: RosterArgs,
     },
     /// Suspend users idle longer than N days, optionally moving them to a group.
     SuspendInactive {
@@ -241,6 +265,45 @@ pub struct StoreArg {
     /// or `~/.local/share/portalctl/reviews.sqlite3`).
     #[arg(long = "store", value_name = "PATH")]
     pub path: Option<PathBuf>,
+}
+
+/// `reconcile`'s roster options.
+#[derive(Debug, Clone, Args)]
+pub struct RosterArgs {
+    /// The roster: a CSV export with a header row.
+    #[arg(long, value_name = "FILE")]
+    pub roster: PathBuf,
+    /// The column holding each person's email address.
+    #[arg(long, default_value = "email", value_name = "C")]
+    pub email_column: String,
+    /// The column holding each person's status (default: `status` when present).
+    #[arg(long, value_name = "C")]
+    pub status_column: Option<String>,
+    /// The column holding each person's end date, YYYY-MM-DD (default: `end_date` when
+    /// present); a date before today means they left.
+    #[arg(long, value_name = "C")]
+    pub end_date_column: Option<String>,
+    /// Status values meaning the person left, comma-separated.
+    #[arg(long, default_value = "left,terminated", value_name = "LIST")]
+    pub left_values: String,
+}
+
+impl RosterArgs {
+    /// Reads and checks the roster; a bad row is a usage error naming line and column.
+    pub fn read(&self) -> Result<Vec<crate::roster::Person>, crate::exit::Stop> {
+        let columns = crate::roster::Columns {
+            email: self.email_column.clone(),
+            status: self.status_column.clone(),
+            end_date: self.end_date_column.clone(),
+            left_values: self
+                .left_values
+                .split(',')
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .collect(),
+        };
+        crate::roster::read(&self.roster, &columns, chrono::Local::now().date_naive())
+    }
 }
 
 /// `groups` subcommands.

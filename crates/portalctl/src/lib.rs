@@ -10,6 +10,10 @@
 //! - **Offboarding**: suspend where the vendor can (reversible), else delete, else report
 //!   unsupported ([`commands::offboard::offboard_action`]). ThreatLocker offers no user
 //!   listing, so a leaver can not be found there: reported, never silently skipped.
+//! - **Bulk and reversal**: `offboard --from FILE` plans any number of people portal by
+//!   portal ([`people_file`]); `reactivate` undoes suspensions where the vendor can;
+//!   `reconcile --roster` ([`roster`]) finds orphans, leavers and aliases and plans
+//!   offboarding the leavers. One `--apply` run per journal ([`journal_lock`]).
 //! - **Idleness**: never logged in counts as idle; a vendor that reports no sign-ins
 //!   (Allthenticate) or an API-only LogicMonitor user is never judged idle.
 //!   `suspend-inactive --group G` moves (group becomes the only one) before suspending,
@@ -29,10 +33,13 @@
 //! - [`commands`]: one module per command, each a pure planner plus a thin runner;
 //!   [`runner`]: the shared part (list, print the plan, with `--apply` act and journal).
 //! - [`plan`], [`journal`]: plans of typed [`plan::Action`]s, and the JSON Lines journal
-//!   of every action carried out.
-//! - [`config`], [`files`]: the portals file and where portalctl's files are.
-//! - [`store`]: the review store (`snapshot`, `diff`) as the commands open it.
+//!   of every action carried out; [`journal_lock`]: one `--apply` run per journal at a
+//!   time.
+//! - [`config`], [`files`]: the portals file and where portalctl's files are;
+//!   [`people_file`]: the `--from FILE` list of people a bulk command acts on.
+//! - [`store`]: the review store (`snapshot`, `diff`, `review`) as the commands open it.
 //! - [`record`], [`output`]: the normalized user record and its table/JSON/CSV forms.
+//! - [`roster`]: the HR roster `reconcile` compares accounts with.
 //! - [`cli`], [`app`], [`exit`], [`report`]: the command line, dispatching it, exit
 //!   codes, stderr reports.
 //! - [`progress`]: progress bars on stderr, hidden when it is not a terminal.
@@ -48,13 +55,16 @@ pub mod directory;
 pub mod exit;
 pub mod files;
 pub mod journal;
+pub mod journal_lock;
 pub mod output;
+pub mod people_file;
 pub mod plan;
 pub mod policy;
 pub mod portal;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod roster;
 pub mod runner;
 pub mod store;
 pub mod vendors;

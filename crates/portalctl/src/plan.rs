@@ -24,6 +24,8 @@ use crate::portal::Operation;
 pub enum Action {
     /// Suspend (reversible).
     Suspend,
+    /// Undo a suspension.
+    Reactivate,
     /// Delete.
     Delete,
     /// Make this group the user's only group.
@@ -48,7 +50,7 @@ impl Action {
     /// The operation a vendor must offer for this action.
     pub fn operation(&self) -> Operation {
         match self {
-            Action::Suspend => Operation::Suspend,
+            Action::Suspend | Action::Reactivate => Operation::Suspend,
             Action::Delete => Operation::Delete,
             Action::MoveToGroup(_) | Action::CreateGroup(_) | Action::DeleteGroup(_) => {
                 Operation::Groups
@@ -63,6 +65,7 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::Suspend => f.write_str("suspend"),
+            Action::Reactivate => f.write_str("reactivate"),
             Action::Delete => f.write_str("delete"),
             Action::MoveToGroup(group) => write!(f, "move to group {group}"),
             Action::CreateGroup(group) => write!(f, "create group {group}"),
@@ -87,6 +90,7 @@ impl FromStr for Action {
         let prefixed = |prefix: &str| label.strip_prefix(prefix).map(str::to_owned);
         let action = match label {
             "suspend" => Some(Action::Suspend),
+            "reactivate" => Some(Action::Reactivate),
             "delete" => Some(Action::Delete),
             _ => prefixed("move to group ")
                 .map(Action::MoveToGroup)
@@ -423,6 +427,7 @@ mod tests {
         let organization: Uuid = "c4f6d1e2-0000-4000-8000-000000000001".parse().unwrap();
         for action in [
             Action::Suspend,
+            Action::Reactivate,
             Action::Delete,
             Action::MoveToGroup("Suspended".into()),
             Action::CreateGroup("Night shift".into()),

@@ -1345,3 +1345,229 @@ async fn apply_revocations(world: &World, store: &str, id: &str, revoked: usize)
         .count();
     assert_eq!(linked, revoked);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactivate_undoes_an_offboarding_where_the_vendor_can() {
+    let world = World::start("reactivate", 2, 0).await;
+    let email = everywhere(&world);
+    let lm_statuses = |world: &World| -> Vec<String> {
+        lm_ids(&world.lm)
+            .into_iter()
+            .filter_map(|id| world.lm.user(id))
+            .filter(|user| user["email"].as_str().map(str::to_lowercase) == Some(email.clone()))
+            .map(|user| user["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let offboarded = world.run(&["offboard", &email, "--apply"]).await;
+    assert_eq!(
+        offboarded.status.code(),
+        Some(0),
+        "{}",
+        text(&offboarded.stderr)
+    );
+    assert!(world.at.member_by_email(&email).unwrap().suspended);
+    assert!(
+        lm_statuses(&world)
+            .iter()
+            .all(|status| status == "suspended")
+    );
+
+    let dry = world.run(&["reactivate", &email]).await;
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let plan = text(&dry.stdout);
+    assert!(plan.contains("reactivate"), "{plan}");
+    assert!(
+        plan.contains(
+            "pp: not done: partner-portal's API does not offer suspend, so there is no suspension to undo"
+        ),
+        "{plan}"
+    );
+    assert!(
+        world.at.member_by_email(&email).unwrap().suspended,
+        "dry run"
+    );
+
+    let applied = world.run(&["reactivate", &email, "--apply"]).await;
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    assert!(!world.at.member_by_email(&email).unwrap().suspended);
+    let statuses = lm_statuses(&world);
+    assert!(!statuses.is_empty() && statuses.iter().all(|status| status == "active"));
+    assert_eq!(
+        journaled(&world, "at"),
+        [
+            ("suspend".to_owned(), "started".to_owned()),
+            ("suspend".to_owned(), "done".to_owned()),
+            ("reactivate".to_owned(), "started".to_owned()),
+            ("reactivate".to_owned(), "done".to_owned()),
+        ]
+    );
+
+    let again = world.run(&["reactivate", &email, "--apply"]).await;
+    assert_eq!(again.status.code(), Some(0));
+    assert!(text(&again.stdout).starts_with("Nothing to change."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers() {
+    let world = World::start("reconcile", 2, 0).await;
+    let leaver = everywhere(&world);
+    let emails = every_email(&world);
+    let orphan = world
+        .at
+        .members()
+        .into_iter()
+        .map(|member| member.email.to_lowercase())
+        .find(|email| *email != leaver)
+        .unwrap();
+    let alias = emails
+        .iter()
+        .find(|email| **email != leaver && **email != orphan)
+        .unwrap()
+        .clone();
+    let roster: String = std::iter::once("Name,Work Email,Employment,Last Day".to_owned())
+        .chain(
+            emails
+                .iter()
+                .filter(|email| **email != orphan)
+                .map(|email| match email {
+                    email if *email == leaver => format!("Someone,{email},Terminated,"),
+                    email if *email == alias => format!("Someone,{},Active,", email.to_uppercase()),
+                    email => format!("Someone,{email},Active,"),
+                }),
+        )
+        .map(|line| line + "\n")
+        .collect();
+    let path = world.dir.join("people.csv");
+    std::fs::write(&path, roster).unwrap();
+    let path = path.display().to_string();
+    let args = |apply: bool| {
+        let mut args = vec![
+            "--format",
+            "csv",
+            "reconcile",
+            "--roster",
+            &path,
+            "--email-column",
+            "Work Email",
+            "--status-column",
+            "Employment",
+            "--end-date-column",
+            "Last Day",
+            "--left-values",
+            "terminated,retired",
+        ];
+        if apply {
+            args.push("--apply");
+        }
+        args
+    };
+
+    let dry = world.run(&args(false)).await;
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let out = text(&dry.stdout);
+    assert!(
+        out.starts_with("kind,portal,account,roster,status\n"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("\norphan,at,{orphan},,")), "{out}");
+    assert!(
+        out.contains("\nalias,") && out.contains(&alias.to_uppercase()),
+        "{out}"
+    );
+    for portal in ["at", "pp", "lm"] {
+        assert!(
+            out.contains(&format!("\nleaver,{portal},{leaver},")),
+            "{portal}: {out}"
+        );
+    }
+    assert!(
+        out.contains("left per roster line"),
+        "the plan follows: {out}"
+    );
+    assert!(
+        !world.at.member_by_email(&leaver).unwrap().suspended,
+        "dry run"
+    );
+
+    let applied = world.run(&args(true)).await;
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    assert!(world.at.member_by_email(&leaver).unwrap().suspended);
+    assert!(
+        world
+            .pp
+            .user_by_email(world.pp.portal_id(), &leaver)
+            .is_none()
+    );
+    assert!(
+        world
+            .at
+            .member_by_email(&orphan)
+            .is_none_or(|member| !member.suspended)
+    );
+
+    let again = world.run(&args(true)).await;
+    let out = text(&again.stdout);
+    assert!(!out.contains("\nleaver,"), "{out}");
+    assert!(out.contains("\nNothing to change."), "{out}");
+}
+
+/// Every address in the three listable sandboxes, lower-cased, sorted, once each.
+fn every_email(world: &World) -> Vec<String> {
+    let mut emails: Vec<String> = world
+        .at
+        .members()
+        .into_iter()
+        .map(|member| member.email.to_lowercase())
+        .chain(
+            lm_ids(&world.lm)
+                .into_iter()
+                .filter_map(|id| world.lm.user(id)?["email"].as_str().map(str::to_lowercase)),
+        )
+        .chain(
+            world
+                .pp
+                .users(world.pp.portal_id())
+                .into_iter()
+                .map(|user| user.email.to_lowercase()),
+        )
+        .filter(|email| !email.is_empty())
+        .collect();
+    emails.sort();
+    emails.dedup();
+    emails
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_roster_row_is_refused_naming_line_and_column_before_anything_is_sent() {
+    let world = World::start("reconcile-bad", 2, 0).await;
+    let path = world.dir.join("people.csv");
+    std::fs::write(
+        &path,
+        "Name,Work Email,Last Day\n# staff\n\nJane,jane@corp.example,soon\n",
+    )
+    .unwrap();
+    let path = path.display().to_string();
+
+    let refused = world
+        .run(&[
+            "reconcile",
+            "--roster",
+            &path,
+            "--end-date-column",
+            "Last Day",
+            "--email-column",
+            "Work Email",
+            "--apply",
+        ])
+        .await;
+
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        text(&refused.stderr).trim(),
+        format!(
+            "error: --roster `{path}`: line 4, column `Last Day`: `soon` is not a date (YYYY-MM-DD)"
+        )
+    );
+    assert_eq!(world.requests(), 0, "nothing was sent");
+    assert!(!world.journal().exists());
+}

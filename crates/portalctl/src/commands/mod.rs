@@ -21,6 +21,8 @@ pub mod groups;
 pub mod invite;
 pub mod offboard;
 pub mod portals;
+pub mod reactivate;
+pub mod reconcile;
 pub mod review;
 pub mod sandbox;
 pub mod snapshot;
@@ -32,15 +34,19 @@ use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::files;
 use crate::output::Format;
+use crate::people_file;
 use crate::runner::Runner;
 
 /// Rejects malformed input before any configuration is read or request sent.
 pub fn check_input(command: &Command) -> Result<(), Stop> {
     match command {
-        Command::Offboard { email } => offboard::check_input(email),
+        Command::Offboard { email, from } | Command::Reactivate { email, from } => {
+            people_file::people(email.as_deref(), from.as_deref()).map(drop)
+        }
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
+        Command::Reconcile { roster } => roster.read().map(drop),
         Command::Review { command } => review::check_input(command),
         Command::Snapshot { note, .. } => match note {
             Some(note) => check_name("--note", note),
@@ -68,6 +74,8 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         Command::Portals
         | Command::Audit { .. }
         | Command::Offboard { .. }
+        | Command::Reactivate { .. }
+        | Command::Reconcile { .. }
         | Command::SuspendInactive { .. }
         | Command::Sandbox
         | Command::Snapshot { .. }
@@ -82,7 +90,21 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
         Command::Portals => portals::run(runner).await,
         Command::Users { portal } => users::run(runner, portal.as_deref()).await,
         Command::Audit { inactive_days } => audit::run(runner, inactive_days).await,
-        Command::Offboard { email } => offboard::run(runner, &email.to_lowercase()).await,
+        Command::Offboard { email, from } => {
+            offboard::run(
+                runner,
+                &people_file::people(email.as_deref(), from.as_deref())?,
+            )
+            .await
+        }
+        Command::Reconcile { roster } => reconcile::run(runner, &roster.read()?).await,
+        Command::Reactivate { email, from } => {
+            reactivate::run(
+                runner,
+                &people_file::people(email.as_deref(), from.as_deref())?,
+            )
+            .await
+        }
         Command::SuspendInactive { days, group } => {
             suspend_inactive::run(runner, days, group.as_deref()).await
         }

@@ -1,24 +1,21 @@
-//! `offboard EMAIL`: remove a person everywhere. Suspend where the vendor can (it is
-//! reversible), else delete where it can, else report the portal as unsupported; a portal
-//! that can not list users can not be searched, and says so.
+//! `offboard EMAIL` or `offboard --from FILE`: remove people everywhere. Suspend where
+//! the vendor can (it is reversible), else delete where it can, else report the portal as
+//! unsupported; a portal that can not list users can not be searched, and says so. The
+//! plan lists each portal's steps together, however many people; a re-run after an
+//! interruption plans only what is left, since done steps show in the portals' state.
 
-use crate::commands::check_email;
 use crate::directory::Connected;
 use crate::exit::{Done, Stop};
 use crate::plan::{Action, Plan, Step};
 use crate::portal::{Operation, Portal, unsupported};
 use crate::record::{UserRecord, UserStatus};
 use crate::runner::Runner;
+use std::collections::HashSet;
 
-/// Refuses an address that is not one.
-pub fn check_input(email: &str) -> Result<(), Stop> {
-    check_email(email)
-}
-
-/// Plans and (with `--apply`) carries out the offboarding of `email` (lower-cased).
-pub async fn run(runner: &Runner<'_>, email: &str) -> Result<Done, Stop> {
+/// Plans and (with `--apply`) carries out the offboarding of `people` (lower-cased).
+pub async fn run(runner: &Runner<'_>, people: &[String]) -> Result<Done, Stop> {
     let gathered = runner.gather(None).await;
-    let plan = plan(email, &runner.directory().portals, &gathered.listed);
+    let plan = plan(people, &runner.directory().portals, &gathered.listed);
     runner
         .carry_out(&plan)
         .await
@@ -37,21 +34,31 @@ pub fn offboard_action(portal: &dyn Portal) -> Option<Action> {
     }
 }
 
-/// The steps removing every account of `email` from the `listed` portals; `portals`
-/// (all configured) that can not list users are skipped with the reason.
-pub fn plan(email: &str, portals: &[Connected], listed: &[(&Connected, Vec<UserRecord>)]) -> Plan {
+/// The steps removing every account of `people` (lower-cased) from the `listed`
+/// portals, portal by portal; `portals` (all configured) that can not list users are
+/// skipped with the reason.
+pub fn plan(
+    people: &[String],
+    portals: &[Connected],
+    listed: &[(&Connected, Vec<UserRecord>)],
+) -> Plan {
     let mut plan = Plan::default();
+    let whom = match people {
+        [one] => one.clone(),
+        many => format!("these {} people", many.len()),
+    };
     for portal in portals {
         if !portal.supports(Operation::List) {
             plan.skipped.push((
                 portal.name.clone(),
                 format!(
-                    "{}, so {email} can not be looked up there; check it by hand",
+                    "{}, so {whom} can not be looked up there; check it by hand",
                     unsupported(portal.vendor(), Operation::List)
                 ),
             ));
         }
     }
+    let wanted: HashSet<&str> = people.iter().map(String::as_str).collect();
     for (portal, users) in listed {
         let Some(action) = offboard_action(portal.portal.as_ref()) else {
             plan.skipped.push((
@@ -65,10 +72,10 @@ pub fn plan(email: &str, portals: &[Connected], listed: &[(&Connected, Vec<UserR
         } else {
             "offboarding; the vendor cannot suspend"
         };
-        for user in users
-            .iter()
-            .filter(|user| user.email.as_deref() == Some(email))
-        {
+        for user in users {
+            let Some(email) = user.email.as_deref().filter(|email| wanted.contains(email)) else {
+                continue;
+            };
             if action == Action::Suspend {
                 match &user.status {
                     UserStatus::Suspended => continue,
@@ -136,7 +143,7 @@ mod tests {
             ),
         ];
 
-        let plan = plan("jane@corp.example", &directory.portals, &listed);
+        let plan = plan(&["jane@corp.example".into()], &directory.portals, &listed);
 
         let steps: Vec<_> = plan
             .steps
@@ -172,8 +179,64 @@ mod tests {
             )]
         );
         assert!(
-            super::plan("nobody@corp.example", &directory.portals[1..], &listed).is_empty(),
+            super::plan(
+                &["nobody@corp.example".into()],
+                &directory.portals[1..],
+                &listed
+            )
+            .is_empty(),
             "a person with no account plans nothing"
+        );
+    }
+
+    #[test]
+    fn many_people_are_planned_portal_by_portal() {
+        let directory = four();
+        let portal = |name| directory.get(name).unwrap();
+        let person = |portal: &str, id: &str, email: &str| UserRecord {
+            email: Some(email.into()),
+            ..user(portal, id)
+        };
+        let listed = vec![
+            (
+                portal("at"),
+                vec![
+                    person("at", "a1", "bob@corp.example"),
+                    person("at", "a2", "stays@corp.example"),
+                    person("at", "a3", "jane@corp.example"),
+                ],
+            ),
+            (portal("lm"), vec![person("lm", "7", "jane@corp.example")]),
+        ];
+        let people = [
+            "jane@corp.example".to_owned(),
+            "bob@corp.example".to_owned(),
+        ];
+
+        let plan = plan(&people, &directory.portals, &listed);
+
+        let steps: Vec<_> = plan
+            .steps
+            .iter()
+            .map(|step| {
+                (
+                    step.portal.as_str(),
+                    step.user.as_str(),
+                    step.target.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("at", "bob@corp.example", "a1"),
+                ("at", "jane@corp.example", "a3"),
+                ("lm", "jane@corp.example", "7"),
+            ]
+        );
+        assert_eq!(
+            plan.skipped[0].1,
+            "threatlocker's API does not offer list users, so these 2 people can not be looked up there; check it by hand"
         );
     }
 }

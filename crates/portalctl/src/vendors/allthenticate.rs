@@ -67,13 +67,18 @@ impl Portal for AllthenticatePortal {
         Box::pin(async move {
             let users = self.client.users();
             match action {
-                // No request when already suspended.
-                Action::Suspend => users.suspend(email_id(target)?).await.map(drop).map_err(
-                    |error| match error {
-                        SuspensionError::Request(error) => PortalError::Client(error),
-                        unconfirmed => PortalError::Unconfirmed(unconfirmed.to_string()),
-                    },
-                )?,
+                // No request when already suspended (or, reactivating, already active); an
+                // unknown state is refused rather than guessed at.
+                Action::Suspend => users
+                    .suspend(email_id(target)?)
+                    .await
+                    .map(drop)
+                    .map_err(suspension_error)?,
+                Action::Reactivate => users
+                    .unsuspend(email_id(target)?)
+                    .await
+                    .map(drop)
+                    .map_err(suspension_error)?,
                 Action::Delete => users
                     .delete()
                     .email_id(email_id(target)?)
@@ -92,6 +97,15 @@ impl Portal for AllthenticatePortal {
             }
             Ok(())
         })
+    }
+}
+
+/// A failed (un)suspension: a request that failed, or a state that could not be
+/// confirmed.
+fn suspension_error(error: SuspensionError) -> PortalError {
+    match error {
+        SuspensionError::Request(error) => PortalError::Client(error),
+        unconfirmed => PortalError::Unconfirmed(unconfirmed.to_string()),
     }
 }
 

@@ -126,6 +126,7 @@ impl Portal for LogicmonitorPortal {
             let groups = self.client.groups();
             match action {
                 Action::Suspend => users.suspend(admin_id(target)?).await.map(drop)?,
+                Action::Reactivate => users.reactivate(admin_id(target)?).await.map(drop)?,
                 Action::Delete => users.delete(admin_id(target)?).await?,
                 // The group becomes the user's only one, created when it does not exist.
                 Action::MoveToGroup(group) => {
