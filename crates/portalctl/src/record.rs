@@ -30,6 +30,10 @@ pub struct UserRecord {
     pub groups: Vec<String>,
     /// Set by an audit: idle longer than the threshold (see [`LastLogin::is_idle`]).
     pub inactive: bool,
+    /// Who created or invited the account, where the vendor says (LogicMonitor's
+    /// `createdBy`): a review's reviewer must not be the provisioner. Not printed.
+    #[serde(skip)]
+    pub provisioned_by: Option<String>,
 }
 
 /// Account state, as far as portalctl needs it.
@@ -135,6 +139,7 @@ pub(crate) mod tests {
             roles: Vec::new(),
             groups: Vec::new(),
             inactive: false,
+            provisioned_by: None,
         }
     }
 
@@ -161,6 +166,7 @@ pub(crate) mod tests {
             roles: vec!["admin".into()],
             groups: vec![],
             inactive: false,
+            provisioned_by: None,
         };
         let value = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();

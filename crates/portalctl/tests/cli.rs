@@ -1571,3 +1571,42 @@ async fn a_bad_roster_row_is_refused_naming_line_and_column_before_anything_is_s
     assert_eq!(world.requests(), 0, "nothing was sent");
     assert!(!world.journal().exists());
 }
+
+/// LogicMonitor says who created each account (`createdBy`): a reviewer who created
+/// accounts in the review's scope can not sign it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_who_created_accounts_in_scope_can_not_sign() {
+    let world = World::start("review-provisioner", 2, 0).await;
+    let store = world.dir.join("reviews.sqlite3").display().to_string();
+    let snapshot = world.run(&["snapshot", "--store", &store]).await;
+    assert_eq!(
+        snapshot.status.code(),
+        Some(0),
+        "{}",
+        text(&snapshot.stderr)
+    );
+    let start = world
+        .run(&[
+            "review",
+            "start",
+            "--store",
+            &store,
+            "--reviewer",
+            "Chief Admin",
+            "--portal",
+            "lm",
+        ])
+        .await;
+    assert_eq!(start.status.code(), Some(0), "{}", text(&start.stderr));
+    let id = text(&start.stdout).trim().to_owned();
+    decide_everything(&world, &store, &id).await;
+
+    let sign = world.run(&["review", "sign", &id, "--store", &store]).await;
+
+    assert_eq!(sign.status.code(), Some(2));
+    let stderr = text(&sign.stderr);
+    assert!(
+        stderr.contains("reviewer \"Chief Admin\" provisioned"),
+        "{stderr}"
+    );
+}

@@ -112,7 +112,7 @@ pub fn account(user: &UserRecord) -> Account {
         roles: user.roles.clone(),
         groups: user.groups.clone(),
         created_at: None,
-        provisioned_by: None,
+        provisioned_by: user.provisioned_by.clone(),
         extra: serde_json::Value::Null,
     }
 }

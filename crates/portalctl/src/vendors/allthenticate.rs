@@ -131,6 +131,7 @@ fn record(portal: &str, user: &User, suspension: SuspensionState) -> UserRecord 
         roles: Vec::new(),
         groups: user.group_names().into_iter().map(str::to_owned).collect(),
         inactive: false,
+        provisioned_by: None,
     }
 }
 

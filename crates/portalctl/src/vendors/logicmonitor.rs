@@ -193,6 +193,7 @@ fn record(portal: &str, group_names: &HashMap<AdminGroupId, String>, user: &Admi
             .filter_map(|id| group_names.get(id).cloned())
             .collect(),
         inactive: false,
+        provisioned_by: user.created_by.clone(),
     }
 }
 

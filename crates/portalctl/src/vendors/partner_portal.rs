@@ -103,6 +103,7 @@ fn record(handle: &PortalHandle, portal: &str, user: &PartnerPortalUser) -> User
         roles: Vec::new(),
         groups: Vec::new(),
         inactive: false,
+        provisioned_by: None,
     }
 }
 
