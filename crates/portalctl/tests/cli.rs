@@ -1164,30 +1164,7 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
     let world = World::start("review", 2, 0).await;
     let store_path = world.dir.join("reviews.sqlite3");
     let store = store_path.display().to_string();
-    let snapshot = world.run(&["snapshot", "--store", &store]).await;
-    assert_eq!(
-        snapshot.status.code(),
-        Some(0),
-        "{}",
-        text(&snapshot.stderr)
-    );
-
-    let start = world
-        .run(&[
-            "review",
-            "start",
-            "--store",
-            &store,
-            "--reviewer",
-            "auditor@corp.example",
-            "--portal",
-            "lm",
-            "--portal",
-            "at",
-        ])
-        .await;
-    assert_eq!(start.status.code(), Some(0), "{}", text(&start.stderr));
-    let id = text(&start.stdout).trim().to_owned();
+    let id = review_of_a_snapshot(&world, &store, "auditor@corp.example", &["lm", "at"]).await;
 
     // Nothing decided yet: signing is refused.
     let early = world.run(&["review", "sign", &id, "--store", &store]).await;
@@ -1578,27 +1555,7 @@ async fn a_bad_roster_row_is_refused_naming_line_and_column_before_anything_is_s
 async fn a_reviewer_who_created_accounts_in_scope_can_not_sign() {
     let world = World::start("review-provisioner", 2, 0).await;
     let store = world.dir.join("reviews.sqlite3").display().to_string();
-    let snapshot = world.run(&["snapshot", "--store", &store]).await;
-    assert_eq!(
-        snapshot.status.code(),
-        Some(0),
-        "{}",
-        text(&snapshot.stderr)
-    );
-    let start = world
-        .run(&[
-            "review",
-            "start",
-            "--store",
-            &store,
-            "--reviewer",
-            "Chief Admin",
-            "--portal",
-            "lm",
-        ])
-        .await;
-    assert_eq!(start.status.code(), Some(0), "{}", text(&start.stderr));
-    let id = text(&start.stdout).trim().to_owned();
+    let id = review_of_a_snapshot(&world, &store, "Chief Admin", &["lm"]).await;
     decide_everything(&world, &store, &id).await;
 
     let sign = world.run(&["review", "sign", &id, "--store", &store]).await;
@@ -1609,4 +1566,28 @@ async fn a_reviewer_who_created_accounts_in_scope_can_not_sign() {
         stderr.contains("reviewer \"Chief Admin\" provisioned"),
         "{stderr}"
     );
+}
+
+/// Takes a snapshot into `store` and opens a review of it by `reviewer` over `portals`;
+/// returns the review's id.
+async fn review_of_a_snapshot(
+    world: &World,
+    store: &str,
+    reviewer: &str,
+    portals: &[&str],
+) -> String {
+    let snapshot = world.run(&["snapshot", "--store", store]).await;
+    assert_eq!(
+        snapshot.status.code(),
+        Some(0),
+        "{}",
+        text(&snapshot.stderr)
+    );
+    let mut args = vec!["review", "start", "--store", store, "--reviewer", reviewer];
+    for portal in portals {
+        args.extend(["--portal", portal]);
+    }
+    let start = world.run(&args).await;
+    assert_eq!(start.status.code(), Some(0), "{}", text(&start.stderr));
+    text(&start.stdout).trim().to_owned()
 }

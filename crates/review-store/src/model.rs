@@ -291,6 +291,30 @@ pub struct DecisionRecord {
     pub applied: Option<Applied>,
 }
 
+impl DecisionRecord {
+    /// `decision`'s verdict (`undecided` without one), reason, expiry date and applied
+    /// reference, as text columns (empty where there is none).
+    pub fn columns(decision: Option<&DecisionRecord>) -> [String; 4] {
+        [
+            decision.map_or_else(
+                || "undecided".to_owned(),
+                |d| d.decision.verdict.as_str().to_owned(),
+            ),
+            decision
+                .and_then(|d| d.decision.reason.clone())
+                .unwrap_or_default(),
+            decision
+                .and_then(|d| d.decision.expires_on)
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+            decision
+                .and_then(|d| d.applied.as_ref())
+                .map(|applied| applied.reference.clone())
+                .unwrap_or_default(),
+        ]
+    }
+}
+
 /// A revocation that was carried out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Applied {

@@ -416,28 +416,14 @@ fn print_rows(out: &mut dyn Write, reviewed: &[Reviewed], format: Format) -> io:
     let rows: Vec<Vec<String>> = reviewed
         .iter()
         .map(|Reviewed { account, decision }| {
-            let decision = decision.as_ref();
-            vec![
+            let mut row = vec![
                 account.key().to_string(),
                 account.email.clone().unwrap_or_default(),
                 account.status.clone(),
                 account.last_login.to_text(),
-                decision.map_or_else(
-                    || "undecided".to_owned(),
-                    |d| d.decision.verdict.as_str().to_owned(),
-                ),
-                decision
-                    .and_then(|d| d.decision.reason.clone())
-                    .unwrap_or_default(),
-                decision
-                    .and_then(|d| d.decision.expires_on)
-                    .map(|date| date.to_string())
-                    .unwrap_or_default(),
-                decision
-                    .and_then(|d| d.applied.as_ref())
-                    .map(|applied| applied.reference.clone())
-                    .unwrap_or_default(),
-            ]
+            ];
+            row.extend(DecisionRecord::columns(decision.as_ref()));
+            row
         })
         .collect();
     if format == Format::Csv {

@@ -301,8 +301,8 @@ impl Store {
     }
 }
 
-fn account_row(account: &Account, decision: Option<&DecisionRecord>) -> [String; 14] {
-    [
+fn account_row(account: &Account, decision: Option<&DecisionRecord>) -> Vec<String> {
+    let mut row = vec![
         account.portal.clone(),
         account.tenant.clone().unwrap_or_default(),
         account.id.clone(),
@@ -313,22 +313,9 @@ fn account_row(account: &Account, decision: Option<&DecisionRecord>) -> [String;
         account.last_login.to_text(),
         account.roles.join(";"),
         account.groups.join(";"),
-        decision.map_or_else(
-            || "undecided".to_owned(),
-            |d| d.decision.verdict.as_str().to_owned(),
-        ),
-        decision
-            .and_then(|d| d.decision.reason.clone())
-            .unwrap_or_default(),
-        decision
-            .and_then(|d| d.decision.expires_on)
-            .map(|date| date.to_string())
-            .unwrap_or_default(),
-        decision
-            .and_then(|d| d.applied.as_ref())
-            .map(|applied| applied.reference.clone())
-            .unwrap_or_default(),
-    ]
+    ];
+    row.extend(DecisionRecord::columns(decision));
+    row
 }
 
 /// A fresh scratch directory next to `out`.
