@@ -2,7 +2,7 @@
 //! built-in sandbox), connect them, and hand the command to [`crate::commands`].
 
 use crate::builtin;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, PolicyCommand};
 use crate::commands;
 use crate::directory::Directory;
 use crate::exit::{Done, Stop};
@@ -15,6 +15,12 @@ pub async fn run(cli: Cli) -> Result<Done, Stop> {
         return commands::sandbox::run().await;
     }
     commands::check_input(&cli.command)?;
+    if let Command::Policy {
+        command: PolicyCommand::Check { policy },
+    } = &cli.command
+    {
+        return commands::policy::check(policy);
+    }
     let (config, sandbox) = if let Some(path) = files::locate_config(cli.config.as_deref())? {
         (files::load_config(&path)?, None)
     } else {

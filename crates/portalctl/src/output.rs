@@ -125,6 +125,7 @@ mod tests {
                 roles: vec!["admin".into(), "readonly".into()],
                 groups: vec!["Ops".into()],
                 inactive: true,
+                activity: crate::record::ActivityFacts::default(),
             },
             UserRecord {
                 portal: "allthenticate".into(),
@@ -138,6 +139,7 @@ mod tests {
                 roles: vec![],
                 groups: vec![],
                 inactive: false,
+                activity: crate::record::ActivityFacts::default(),
             },
         ]
     }

@@ -55,11 +55,11 @@ pub fn unsupported(vendor: Vendor, operation: Operation) -> String {
 pub enum Listing {
     /// The portal's users.
     Users(Vec<UserRecord>),
-    /// The vendor offers no user listing; its organization and this many child
+    /// The vendor offers no user listing; its organization and these child
     /// organizations hold people who must be checked by hand.
     Unlisted {
-        /// How many child organizations were found.
-        child_organizations: usize,
+        /// The child organizations found.
+        child_organizations: Vec<Uuid>,
     },
 }
 

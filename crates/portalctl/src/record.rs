@@ -1,9 +1,12 @@
 //! One normalized user record for every vendor.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::config::Vendor;
+use crate::policy::Signal;
 
 /// A person's account in one portal, in the same shape whatever the vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,6 +33,26 @@ pub struct UserRecord {
     pub groups: Vec<String>,
     /// Set by an audit: idle longer than the threshold (see [`LastLogin::is_idle`]).
     pub inactive: bool,
+    /// What the vendor says about the account's activity and age, for dormancy policies
+    /// (not printed with the record).
+    #[serde(skip)]
+    pub activity: ActivityFacts,
+}
+
+/// What a vendor reports about one account's activity and age.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityFacts {
+    /// Each activity signal the vendor reported for the account: `None` means "never".
+    /// A signal the vendor did not report is absent.
+    pub signals: BTreeMap<Signal, Option<DateTime<Utc>>>,
+    /// The user name, where the vendor has one apart from the email.
+    pub username: Option<String>,
+    /// Whether only programs use the account (LogicMonitor `apionly`).
+    pub api_only: bool,
+    /// When the account was created, where the vendor says.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Since when the account is suspended, where the vendor says.
+    pub suspended_since: Option<DateTime<Utc>>,
 }
 
 /// Account state, as far as portalctl needs it.
@@ -131,6 +154,7 @@ pub(crate) mod tests {
             roles: Vec::new(),
             groups: Vec::new(),
             inactive: false,
+            activity: ActivityFacts::default(),
         }
     }
 
@@ -157,6 +181,7 @@ pub(crate) mod tests {
             roles: vec!["admin".into()],
             groups: vec![],
             inactive: false,
+            activity: ActivityFacts::default(),
         };
         let value = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();

@@ -19,6 +19,7 @@ pub mod audit;
 pub mod groups;
 pub mod invite;
 pub mod offboard;
+pub mod policy;
 pub mod portals;
 pub mod sandbox;
 pub mod suspend_inactive;
@@ -36,6 +37,7 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
+        Command::Policy { command } => policy::check_input(command),
         Command::Portals | Command::Users { .. } | Command::Audit { .. } | Command::Sandbox => {
             Ok(())
         }
@@ -57,6 +59,7 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         | Command::Audit { .. }
         | Command::Offboard { .. }
         | Command::SuspendInactive { .. }
+        | Command::Policy { .. }
         | Command::Sandbox => Ok(()),
     }
 }
@@ -87,6 +90,7 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             .await
         }
         Command::Groups { command } => groups::run(runner, &command).await,
+        Command::Policy { command } => policy::run(runner, &command).await,
         Command::Sandbox => sandbox::run().await,
     }
 }

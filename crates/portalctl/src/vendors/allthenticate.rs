@@ -1,12 +1,16 @@
 //! Allthenticate: list, invite, suspend (reversible), delete. The API reports no sign-in
-//! times, so last login is `unknown` and nobody is judged idle here.
+//! times, so last login is `unknown` and nobody is judged idle by `audit`; its
+//! `active_date` is passed on as the activity signal a dormancy policy may choose.
 
-use allthenticate_client::{Client, EmailId, SuspensionError, User};
+use std::collections::BTreeMap;
+
+use allthenticate_client::{Client, EmailId, SuspensionError, Timestamp, User};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
+use crate::policy::Signal;
 use crate::portal::{Listing, Operation, Portal, PortalError, Reply};
-use crate::record::{LastLogin, UserRecord, UserStatus};
+use crate::record::{ActivityFacts, LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
 /// An Allthenticate organization.
@@ -108,6 +112,16 @@ fn record(portal: &str, user: &User) -> UserRecord {
         roles: Vec::new(),
         groups: user.group_names().into_iter().map(str::to_owned).collect(),
         inactive: false,
+        activity: ActivityFacts {
+            signals: BTreeMap::from([(
+                Signal::ActiveDate,
+                user.active_date.as_ref().map(Timestamp::assume_utc),
+            )]),
+            username: user.username.clone(),
+            api_only: false,
+            created_at: user.created.as_ref().map(Timestamp::assume_utc),
+            suspended_since: None,
+        },
     }
 }
 
