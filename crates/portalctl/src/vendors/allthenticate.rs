@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use allthenticate_client::{Client, EmailId, SuspensionError, Timestamp, User};
+use allthenticate_client::{Client, EmailId, EmailStatus, SuspensionError, Timestamp, User};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
@@ -103,10 +103,12 @@ fn record(portal: &str, user: &User) -> UserRecord {
             .name
             .clone()
             .or_else(|| full_name(user.first_name.as_deref(), user.last_name.as_deref())),
-        status: if user.is_suspended() {
-            UserStatus::Suspended
-        } else {
-            UserStatus::Active
+        // Only `CONFIRMED` is documented; any other email status is an invitation not yet
+        // accepted, which the vendor refuses to suspend.
+        status: match &user.email_status {
+            _ if user.is_suspended() => UserStatus::Suspended,
+            Some(EmailStatus::Unknown(_)) => UserStatus::Pending,
+            Some(EmailStatus::Confirmed) | None => UserStatus::Active,
         },
         last_login: LastLogin::Unknown,
         roles: Vec::new(),
