@@ -5,6 +5,9 @@
 //!   child organizations, with a fixed 20 ms server-side latency on every request, against
 //!   the sum of the same five portals done one after another (`users --portal P` each).
 //!   Wall time, speed-up and the child's peak resident memory.
+//! - **Policy**: `policy plan` (a CIS 5.3 dormancy policy, JSON out) over the same
+//!   portals in the same rounds, against `audit`: classification must not be the
+//!   bottleneck (≤ 1.1× audit's wall time) and memory stays that of the listing.
 //! - **Start-up**: median wall time of `portalctl --help` and of `portalctl audit` with no
 //!   configuration (the built-in sandbox started in-process included).
 //!
@@ -182,16 +185,30 @@ async fn main() {
     let config = portals.config.display().to_string();
     let env = portals.env.clone();
     let home_for_runs = home.clone();
+    let policy = home.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[defaults]\ndormant_after = \"cis-5.3\"\nwarn_after = 30\nsuspend_after = \"cis-5.3\"\n",
+    )
+    .expect("write the policy file");
+    let policy = policy.display().to_string();
 
-    let (audit, alone, help, cold) = tokio::task::spawn_blocking(move || {
+    let (audit, policies, alone, help, cold) = tokio::task::spawn_blocking(move || {
         let home = home_for_runs;
         let mut audits = Vec::new();
+        let mut policies = Vec::new();
         // Each portal's wall time, one vector per portal, a value per round.
         let mut alone = vec![Vec::new(); PORTALS.len()];
         for _ in 0..rounds {
             let audit = run(&["--config", &config, "audit"], &env, &home);
             assert_eq!(audit.code, Some(0), "audit failed");
             audits.push(audit);
+            let args = [
+                "--config", &config, "--format", "json", "policy", "plan", "--policy", &policy,
+            ];
+            let planned = run(&args, &env, &home);
+            assert_eq!(planned.code, Some(0), "policy plan failed");
+            policies.push(planned);
             for (portal, walls) in PORTALS.iter().zip(&mut alone) {
                 let args = ["--config", &config, "users", "--portal", portal];
                 walls.push(run(&args, &env, &home).wall.as_secs_f64());
@@ -203,7 +220,7 @@ async fn main() {
         let cold: Vec<f64> = (0..if quick() { 3 } else { 7 })
             .map(|_| run(&["audit"], &[], &home).wall.as_secs_f64())
             .collect();
-        (audits, alone, help, cold)
+        (audits, policies, alone, help, cold)
     })
     .await
     .expect("benchmark runs");
@@ -215,9 +232,22 @@ async fn main() {
             .collect::<Vec<_>>(),
     );
     let peak_mib = audit.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
+    let policy_wall = median(
+        &policies
+            .iter()
+            .map(|run| run.wall.as_secs_f64())
+            .collect::<Vec<_>>(),
+    );
+    let policy_peak_mib =
+        policies.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
     let alone: Vec<f64> = alone.iter().map(|walls| median(walls)).collect();
     let sequential: f64 = alone.iter().sum();
-    let entries = entries(users, audit_wall, peak_mib, &alone, &help, &cold);
+    let mut entries = entries(users, audit_wall, peak_mib, &alone, &help, &cold);
+    entries.extend(policy_entries(
+        users,
+        (policy_wall, audit_wall),
+        (policy_peak_mib, peak_mib),
+    ));
     let each: Vec<String> = PORTALS
         .iter()
         .zip(&alone)
@@ -289,6 +319,31 @@ fn entries(
             baseline_value: None,
             target: "-".into(),
             met: None,
+        },
+    ]
+}
+
+/// The policy rows: `policy plan` against `audit` over the same data, as (policy, audit)
+/// wall seconds and peak MiB.
+fn policy_entries(users: usize, wall: (f64, f64), peak: (f64, f64)) -> Vec<Entry> {
+    vec![
+        Entry {
+            name: format!("portalctl policy plan, 4 × {users} users + 500 orgs: wall"),
+            value: wall.0,
+            unit: "s".into(),
+            baseline: Some("audit over the same data".into()),
+            baseline_value: Some(wall.1),
+            target: "≤ 1.1× audit".into(),
+            met: Some(wall.0 <= 1.1 * wall.1),
+        },
+        Entry {
+            name: "portalctl policy plan: peak resident memory".into(),
+            value: peak.0,
+            unit: "MiB".into(),
+            baseline: Some("audit's peak".into()),
+            baseline_value: Some(peak.1),
+            target: "flat: ≤ 1.1× audit's".into(),
+            met: Some(peak.0 <= 1.1 * peak.1),
         },
     ]
 }

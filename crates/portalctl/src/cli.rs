@@ -1,6 +1,6 @@
 //! The command line, as clap parses it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -125,6 +125,12 @@ pub enum Command {
         /// The group operation.
         #[command(subcommand)]
         command: GroupsCommand,
+    },
+    /// Dormancy policy: check a policy file, report and plan by it, carry the plan out.
+    Policy {
+        /// The policy operation.
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// Serve all four simulators on loopback until Ctrl-C and print how to use them.
     Sandbox,
@@ -303,6 +309,41 @@ impl RosterArgs {
                 .collect(),
         };
         crate::roster::read(&self.roster, &columns, chrono::Local::now().date_naive())
+    }
+}
+
+/// `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Parse and check the policy file only; nothing is sent.
+    Check {
+        /// The policy file (TOML).
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+    },
+    /// Judge every account: the per-portal report (dormant % of enabled accounts) and the
+    /// plan, as table, JSON or CSV (`--format`).
+    Plan {
+        /// The policy file (TOML).
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+    },
+    /// The policy's suspensions, moves and deletions: printed, carried out with `--apply`.
+    Apply {
+        /// The policy file (TOML).
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+    },
+}
+
+impl PolicyCommand {
+    /// The policy file named.
+    pub fn policy(&self) -> &Path {
+        match self {
+            PolicyCommand::Check { policy }
+            | PolicyCommand::Plan { policy }
+            | PolicyCommand::Apply { policy } => policy,
+        }
     }
 }
 

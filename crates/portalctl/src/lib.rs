@@ -18,6 +18,10 @@
 //!   (Allthenticate) or an API-only LogicMonitor user is never judged idle.
 //!   `suspend-inactive --group G` moves (group becomes the only one) before suspending,
 //!   so a run interrupted between the two completes on re-run.
+//! - **Dormancy policy** ([`commands::policy`]): `policy plan|apply` judge the accounts by
+//!   the activity signals each vendor reports ([`record::ActivityFacts`]); an account with
+//!   no usable signal, or an Allthenticate invitation never accepted (pending), is never
+//!   acted on; ThreatLocker's organizations are listed for a check by hand.
 //! - **Re-running**: plans are computed from current state, so a finished plan plans
 //!   nothing. Where state can not be read back (ThreatLocker invitations), the journal's
 //!   `done` entries are skipped instead.

@@ -126,6 +126,7 @@ mod tests {
                 groups: vec!["Ops".into()],
                 inactive: true,
                 provisioned_by: None,
+                activity: crate::record::ActivityFacts::default(),
             },
             UserRecord {
                 portal: "allthenticate".into(),
@@ -140,6 +141,7 @@ mod tests {
                 groups: vec![],
                 inactive: false,
                 provisioned_by: None,
+                activity: crate::record::ActivityFacts::default(),
             },
         ]
     }

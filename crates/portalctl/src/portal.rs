@@ -64,11 +64,11 @@ pub enum Listing {
         /// How many users the portal reported.
         reported: u64,
     },
-    /// The vendor offers no user listing; its organization and this many child
+    /// The vendor offers no user listing; its organization and these child
     /// organizations hold people who must be checked by hand.
     Unlisted {
-        /// How many child organizations were found.
-        child_organizations: usize,
+        /// The child organizations found.
+        child_organizations: Vec<Uuid>,
     },
 }
 

@@ -1,9 +1,12 @@
 //! One normalized user record for every vendor.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::config::Vendor;
+use crate::policy::Signal;
 
 /// A person's account in one portal, in the same shape whatever the vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +37,26 @@ pub struct UserRecord {
     /// `createdBy`): a review's reviewer must not be the provisioner. Not printed.
     #[serde(skip)]
     pub provisioned_by: Option<String>,
+    /// What the vendor says about the account's activity and age, for dormancy policies
+    /// (not printed with the record).
+    #[serde(skip)]
+    pub activity: ActivityFacts,
+}
+
+/// What a vendor reports about one account's activity and age.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityFacts {
+    /// Each activity signal the vendor reported for the account: `None` means "never".
+    /// A signal the vendor did not report is absent.
+    pub signals: BTreeMap<Signal, Option<DateTime<Utc>>>,
+    /// The user name, where the vendor has one apart from the email.
+    pub username: Option<String>,
+    /// Whether only programs use the account (LogicMonitor `apionly`).
+    pub api_only: bool,
+    /// When the account was created, where the vendor says.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Since when the account is suspended, where the vendor says.
+    pub suspended_since: Option<DateTime<Utc>>,
 }
 
 /// Account state, as far as portalctl needs it.
@@ -140,6 +163,7 @@ pub(crate) mod tests {
             groups: Vec::new(),
             inactive: false,
             provisioned_by: None,
+            activity: ActivityFacts::default(),
         }
     }
 
@@ -167,6 +191,7 @@ pub(crate) mod tests {
             groups: vec![],
             inactive: false,
             provisioned_by: None,
+            activity: ActivityFacts::default(),
         };
         let value = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();

@@ -6,6 +6,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use uuid::Uuid;
+
 use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::journal::{Entry, Journal};
@@ -30,6 +32,9 @@ pub struct Runner<'a> {
 pub struct Gathered<'a> {
     /// Each portal that listed its users, with them, in configuration order.
     pub listed: Vec<(&'a Connected, Vec<UserRecord>)>,
+    /// Each portal that can not list users, with its child organizations to check by
+    /// hand (reported on stderr).
+    pub unlisted: Vec<(&'a Connected, Vec<Uuid>)>,
     /// How many portals were asked.
     pub worked: usize,
     /// How many of them failed (reported on stderr).
@@ -82,6 +87,7 @@ impl<'a> Runner<'a> {
         let listings = self.directory.list(only).await;
         let mut gathered = Gathered {
             listed: Vec::new(),
+            unlisted: Vec::new(),
             worked: listings.len(),
             failed: 0,
         };
@@ -94,13 +100,17 @@ impl<'a> Runner<'a> {
                 }
                 Ok(Listing::Unlisted {
                     child_organizations,
-                }) => report::note(
-                    &portal.name,
-                    &format!(
-                        "not listed: {}; check its organization and {child_organizations} child organizations by hand",
-                        unsupported(portal.vendor(), Operation::List)
-                    ),
-                ),
+                }) => {
+                    report::note(
+                        &portal.name,
+                        &format!(
+                            "not listed: {}; check its organization and {} child organizations by hand",
+                            unsupported(portal.vendor(), Operation::List),
+                            child_organizations.len()
+                        ),
+                    );
+                    gathered.unlisted.push((portal, child_organizations));
+                }
                 Err(error) => {
                     gathered.failed += 1;
                     report::failure(&portal.name, &listing_failure(portal, &error));

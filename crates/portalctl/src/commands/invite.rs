@@ -212,7 +212,7 @@ mod tests {
         // Unlisted: the journal decides, for this portal, address and role only.
         let tl = directory.get("tl").unwrap();
         let unlisted = Listing::Unlisted {
-            child_organizations: 0,
+            child_organizations: Vec::new(),
         };
         let invite = Action::Invite("Technician".into());
         let journal = [

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod groups;
 pub mod invite;
 pub mod offboard;
+pub mod policy;
 pub mod portals;
 pub mod reactivate;
 pub mod reconcile;
@@ -29,7 +30,7 @@ pub mod snapshot;
 pub mod suspend_inactive;
 pub mod users;
 
-use crate::cli::Command;
+use crate::cli::{Command, PolicyCommand};
 use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::files;
@@ -46,6 +47,7 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
+        Command::Policy { command } => policy::check_input(command),
         Command::Reconcile { roster } => roster.read().map(drop),
         Command::Review { command } => review::check_input(command),
         Command::Snapshot { note, .. } => match note {
@@ -77,6 +79,7 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
         | Command::Reactivate { .. }
         | Command::Reconcile { .. }
         | Command::SuspendInactive { .. }
+        | Command::Policy { .. }
         | Command::Sandbox
         | Command::Snapshot { .. }
         | Command::Diff { .. }
@@ -124,6 +127,7 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             .await
         }
         Command::Groups { command } => groups::run(runner, &command).await,
+        Command::Policy { command } => policy::run(runner, &command).await,
         Command::Snapshot { note, store } => {
             snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
         }
@@ -148,6 +152,9 @@ pub async fn run_without_portals(command: &Command, format: Format) -> Option<Re
         Command::Review { command } if !review::needs_portals(command) => {
             review::run(command, format)
         }
+        Command::Policy {
+            command: PolicyCommand::Check { policy },
+        } => policy::check(policy),
         _ => return None,
     })
 }

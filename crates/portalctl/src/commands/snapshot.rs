@@ -70,8 +70,9 @@ pub fn provenance<'l>(
         }) => (
             None,
             PortalOutcome::Failed(format!(
-                "not listed: {}; its organization and {child_organizations} child organizations must be checked by hand",
-                unsupported(portal.vendor(), Operation::List)
+                "not listed: {}; its organization and {} child organizations must be checked by hand",
+                unsupported(portal.vendor(), Operation::List),
+                child_organizations.len()
             )),
             &[],
         ),
@@ -163,7 +164,7 @@ mod tests {
         assert!(users.is_empty());
 
         let unlisted = Ok(Listing::Unlisted {
-            child_organizations: 4,
+            child_organizations: vec![uuid::Uuid::nil(); 4],
         });
         let (run, users) = provenance(portal("tl"), &unlisted, now, now);
         let PortalOutcome::Failed(reason) = run.outcome else {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::signal::Signal;
 use crate::config::Vendor;
+use crate::record::{UserRecord, UserStatus};
 
 /// Whether an account can sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,6 +68,34 @@ impl Account {
             AccountKind::ApiOnly
         } else {
             AccountKind::Human
+        }
+    }
+}
+
+impl From<&UserRecord> for Account {
+    /// The account a listed user is judged as: the one place a [`UserRecord`] becomes an
+    /// [`Account`]. Pending and uninterpreted vendor states are [`AccountStatus::Other`].
+    fn from(record: &UserRecord) -> Self {
+        let facts = &record.activity;
+        Self {
+            portal: record.portal.clone(),
+            vendor: record.vendor,
+            id: record.id.clone(),
+            email: record.email.clone(),
+            username: facts.username.clone(),
+            status: match record.status {
+                UserStatus::Active => AccountStatus::Enabled,
+                UserStatus::Suspended => AccountStatus::Suspended,
+                UserStatus::Pending | UserStatus::Other(_) | UserStatus::Unknown(_) => {
+                    AccountStatus::Other
+                }
+            },
+            groups: record.groups.clone(),
+            roles: record.roles.clone(),
+            api_only: facts.api_only,
+            created_at: facts.created_at,
+            suspended_since: facts.suspended_since,
+            signals: facts.signals.clone(),
         }
     }
 }

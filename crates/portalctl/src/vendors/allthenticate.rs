@@ -1,12 +1,18 @@
 //! Allthenticate: list, invite, suspend (reversible), delete. The API reports no sign-in
-//! times, so last login is `unknown` and nobody is judged idle here.
+//! times, so last login is `unknown` and nobody is judged idle by `audit`; its
+//! `active_date` is passed on as the activity signal a dormancy policy may choose.
 
-use allthenticate_client::{Client, EmailId, SuspensionError, SuspensionState, User};
+use std::collections::BTreeMap;
+
+use allthenticate_client::{
+    Client, EmailId, EmailStatus, SuspensionError, SuspensionState, Timestamp, User,
+};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
+use crate::policy::Signal;
 use crate::portal::{Listing, Operation, Portal, PortalError, Reply};
-use crate::record::{LastLogin, UserRecord, UserStatus};
+use crate::record::{ActivityFacts, LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
 /// An Allthenticate organization.
@@ -121,17 +127,30 @@ fn record(portal: &str, user: &User, suspension: SuspensionState) -> UserRecord 
             .name
             .clone()
             .or_else(|| full_name(user.first_name.as_deref(), user.last_name.as_deref())),
-        status: match suspension {
-            SuspensionState::Active => UserStatus::Active,
-            SuspensionState::Suspended => UserStatus::Suspended,
-            SuspensionState::Unknown { reason } => UserStatus::Unknown(reason),
-            other => UserStatus::Unknown(other.to_string()),
+        // Only `CONFIRMED` is documented; any other email status is an invitation not yet
+        // accepted, which the vendor refuses to suspend.
+        status: match (suspension, &user.email_status) {
+            (SuspensionState::Suspended, _) => UserStatus::Suspended,
+            (SuspensionState::Unknown { reason }, _) => UserStatus::Unknown(reason),
+            (SuspensionState::Active, Some(EmailStatus::Unknown(_))) => UserStatus::Pending,
+            (SuspensionState::Active, _) => UserStatus::Active,
+            (other, _) => UserStatus::Unknown(other.to_string()),
         },
         last_login: LastLogin::Unknown,
         roles: Vec::new(),
         groups: user.group_names().into_iter().map(str::to_owned).collect(),
         inactive: false,
         provisioned_by: None,
+        activity: ActivityFacts {
+            signals: BTreeMap::from([(
+                Signal::ActiveDate,
+                user.active_date.as_ref().map(Timestamp::assume_utc),
+            )]),
+            username: user.username.clone(),
+            api_only: false,
+            created_at: user.created.as_ref().map(Timestamp::assume_utc),
+            suspended_since: None,
+        },
     }
 }
 

@@ -4,7 +4,9 @@
 //! "never" (counted as idle), API-only users are "unknown" (never judged idle, since
 //! suspending one breaks an integration).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
 
 use futures_util::TryStreamExt;
 use logicmonitor_client::{
@@ -13,8 +15,9 @@ use logicmonitor_client::{
 
 use crate::config::{ConfigError, Location, LogicMonitorCredentials, Vendor};
 use crate::plan::Action;
+use crate::policy::Signal;
 use crate::portal::{Group, Listing, Operation, Portal, PortalError, Reply};
-use crate::record::{LastLogin, UserRecord, UserStatus};
+use crate::record::{ActivityFacts, LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
 /// A LogicMonitor account.
@@ -194,7 +197,42 @@ fn record(portal: &str, group_names: &HashMap<AdminGroupId, String>, user: &Admi
             .collect(),
         inactive: false,
         provisioned_by: user.created_by.clone(),
+        activity: ActivityFacts {
+            signals: signals(user),
+            username: user.username.clone(),
+            api_only: user.apionly == Some(true),
+            created_at: None,
+            suspended_since: None,
+        },
     }
+}
+
+/// The activity signals LogicMonitor reported (epoch seconds, 0 for never); for an
+/// API-only user also the newest `lastUsedOn` of its API tokens.
+fn signals(user: &Admin) -> BTreeMap<Signal, Option<DateTime<Utc>>> {
+    let at = |seconds: i64| {
+        (seconds > 0)
+            .then(|| DateTime::from_timestamp(seconds, 0))
+            .flatten()
+    };
+    let mut signals: BTreeMap<_, _> = [
+        (Signal::LastLoginOn, user.last_login_on),
+        (Signal::LastActionOn, user.last_action_on),
+        (Signal::LastAccessOn, user.last_access_on),
+    ]
+    .into_iter()
+    .filter_map(|(signal, seconds)| Some((signal, at(seconds?))))
+    .collect();
+    if user.apionly == Some(true) {
+        let newest = user
+            .api_tokens
+            .iter()
+            .filter_map(|token| token.last_used_on)
+            .max()
+            .unwrap_or(0);
+        signals.insert(Signal::ApiTokenLastUsedOn, at(newest));
+    }
+    signals
 }
 
 fn last_login(user: &Admin) -> LastLogin {

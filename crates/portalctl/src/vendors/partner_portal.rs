@@ -1,12 +1,15 @@
 //! Whaly partner portals: list, create (invite), delete. No suspension in the API.
 
+use std::collections::BTreeMap;
+
 use futures_util::TryStreamExt;
 use partner_portal_client::{Client, NewUser, PartnerPortalUser, PortalHandle};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::Action;
+use crate::policy::Signal;
 use crate::portal::{Listing, Operation, Portal, Reply};
-use crate::record::{LastLogin, UserRecord, UserStatus};
+use crate::record::{ActivityFacts, LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
 /// One Whaly partner portal.
@@ -104,6 +107,10 @@ fn record(handle: &PortalHandle, portal: &str, user: &PartnerPortalUser) -> User
         groups: Vec::new(),
         inactive: false,
         provisioned_by: None,
+        activity: ActivityFacts {
+            signals: BTreeMap::from([(Signal::LastLoggedAt, user.last_logged_at.get())]),
+            ..ActivityFacts::default()
+        },
     }
 }
 
