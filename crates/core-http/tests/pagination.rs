@@ -110,9 +110,11 @@ async fn offset_paging_reads_until_the_total() {
 #[tokio::test]
 async fn nothing_is_requested_until_the_stream_is_polled() {
     let server = MockServer::start_async().await;
+    // Only this test's requests (size 10) count: httpmock reuses servers across tests,
+    // and another test's request sent ahead may still arrive.
     let mock = server
         .mock_async(|when, then| {
-            when.any_request();
+            when.method(GET).path("/users").query_param("size", "10");
             then.status(200).body(r#"{"total":1,"items":[1]}"#);
         })
         .await;
