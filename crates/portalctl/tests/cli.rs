@@ -1207,6 +1207,17 @@ async fn a_review_is_decided_signed_frozen_and_verified() {
     );
     let twice = world.run(&["review", "sign", &id, "--store", &store]).await;
     assert_eq!(twice.status.code(), Some(2));
+    let sent = world.servers[3].journal().entries().len();
+    let late = world
+        .run(&["review", "apply", &id, "--store", &store, "--apply"])
+        .await;
+    assert_eq!(late.status.code(), Some(2), "{}", text(&late.stderr));
+    assert!(text(&late.stderr).contains("is signed"));
+    assert_eq!(
+        world.servers[3].journal().entries().len(),
+        sent,
+        "nothing sent to LogicMonitor for a signed review"
+    );
 
     let verified = world
         .run(&["review", "verify", &id, "--store", &store])

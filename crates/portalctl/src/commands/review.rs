@@ -157,6 +157,10 @@ pub fn run(command: &ReviewCommand, format: Format) -> Result<Done, Stop> {
 async fn apply(runner: &Runner<'_>, id: ReviewId, store_path: &Path) -> Result<Done, Stop> {
     let mut revocations = Vec::new();
     with_store(Some(store_path), |store| {
+        // A signed review can not record what is carried out: refuse before acting.
+        if store.review(id)?.signed.is_some() {
+            return Err(review_store::Error::ReviewSigned(id));
+        }
         store.for_each_review_account(id, |account, decision| {
             if decision
                 .is_some_and(|d| d.decision.verdict == Verdict::Revoke && d.applied.is_none())
