@@ -2,6 +2,8 @@
 //! configuration, the built-in one). These live in the portalctl package because only
 //! there does Cargo hand tests the binary's path (`CARGO_BIN_EXE_portalctl`).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::SystemTime;
@@ -12,6 +14,7 @@ use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 use serde_json::Value;
+use support::{portalctl, text};
 
 const AT_KEY: &str = "canary-at-5f1e0c";
 const PP_KEY: &str = "sk:canary-pp-9b2d47";
@@ -202,29 +205,6 @@ access_key_env = "T_LM_KEY"
             .map(|server| server.journal().len())
             .sum()
     }
-}
-
-/// Runs the binary off the async threads (the sandboxes keep serving), with a clean
-/// environment apart from `env`.
-async fn portalctl(args: Vec<String>, env: Vec<(String, String)>, home: &Path) -> Output {
-    let home = home.to_owned();
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_portalctl"))
-            .args(args)
-            .env_clear()
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .envs(env)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn stdout_json(output: &Output) -> Vec<Value> {

@@ -1,6 +1,8 @@
 //! `portalctl policy check|plan|apply` end to end, against simulators this test starts.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::SystemTime;
 
@@ -9,6 +11,7 @@ use portal_sandbox::allthenticate::Allthenticate;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use serde_json::Value;
+use support::{portalctl, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {
@@ -125,27 +128,6 @@ impl World {
             })
             .collect()
     }
-}
-
-async fn portalctl(args: Vec<String>, env: Vec<(String, String)>, home: &Path) -> Output {
-    let home = home.to_owned();
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_portalctl"))
-            .args(args)
-            .env_clear()
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .envs(env)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn accounts<'a>(plan: &'a Value, portal: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
