@@ -132,11 +132,9 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
         }
         Command::Review { command } => review::run_with_portals(&command, runner).await,
-        Command::Sandbox | Command::Diff { .. } => {
-            match run_without_portals(&command, runner.format()).await {
-                Some(done) => done,
-                None => unreachable!("these commands need no portal"),
-            }
+        Command::Sandbox => sandbox::run().await,
+        Command::Diff { from, to, store } => {
+            diff::run(&files::store_path(store.path), from, to, runner.format())
         }
     }
 }
