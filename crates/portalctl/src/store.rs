@@ -22,6 +22,17 @@ pub fn open(path: &Path) -> Result<Store, Stop> {
     Store::open(path).map_err(|error| stop(path, &error))
 }
 
+/// Opens the review store at `path`, which must exist: reading commands never create one.
+pub fn open_existing(path: &Path) -> Result<Store, Stop> {
+    if !path.is_file() {
+        return Err(Stop::Usage(format!(
+            "review store `{}` does not exist; record a snapshot with `portalctl snapshot` first",
+            path.display()
+        )));
+    }
+    open(path)
+}
+
 /// The [`Stop`] for a store error, naming the store.
 pub fn stop(path: &Path, error: &Error) -> Stop {
     let message = match error {

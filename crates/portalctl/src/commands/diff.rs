@@ -21,7 +21,7 @@ pub fn run(
     format: Format,
 ) -> Result<Done, Stop> {
     let fail = |error: review_store::Error| store::stop(store_path, &error);
-    let store = open_existing(store_path)?;
+    let store = store::open_existing(store_path)?;
     let (from, to) = pair(&store, from, to).map_err(fail)?;
     let diff = store.diff(from, to, &[]).map_err(fail)?;
     let counts = print(&mut io::stdout().lock(), diff, format).map_err(|error| match error {
@@ -39,17 +39,6 @@ pub fn run(
         from.0, to.0, counts.added, counts.removed, counts.changed, counts.unchanged
     );
     Ok(Done::Complete)
-}
-
-/// The store at `path`, which must exist: a diff never creates one.
-fn open_existing(path: &Path) -> Result<Store, Stop> {
-    if !path.is_file() {
-        return Err(Stop::Usage(format!(
-            "review store `{}` does not exist; record snapshots with `portalctl snapshot` first",
-            path.display()
-        )));
-    }
-    store::open(path)
 }
 
 /// The snapshots to compare: both given, `from` and the latest, or the last two.

@@ -278,13 +278,7 @@ fn with_store<T>(
     work: impl FnOnce(&mut Store) -> review_store::Result<T>,
 ) -> Result<T, Stop> {
     let path = files::store_path(flag.map(Path::to_path_buf));
-    if !path.is_file() {
-        return Err(Stop::Usage(format!(
-            "review store `{}` does not exist; record a snapshot with `portalctl snapshot` first",
-            path.display()
-        )));
-    }
-    let mut opened = store::open(&path)?;
+    let mut opened = store::open_existing(&path)?;
     work(&mut opened).map_err(|error| store::stop(&path, &error))
 }
 
