@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::exit::Done;
 use crate::journal::{Entry, Journal, Outcome};
-use crate::output::write_table;
+use crate::output::{Format, write_table};
 use crate::portal::Operation;
 
 /// A change to one account or group.
@@ -132,7 +132,7 @@ impl<'de> Deserialize<'de> for Action {
 }
 
 /// One change to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     /// The portal to change.
     pub portal: String,
@@ -146,17 +146,37 @@ pub struct Step {
     pub why: String,
 }
 
-/// What a plan would do, and what it could not do where.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a plan would do, and what it could not do where. In JSON, `skipped` and
+/// `refused` are objects `{portal, reason}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
     /// The changes, in order.
     pub steps: Vec<Step>,
     /// Portals where the operation is not offered by the vendor or could not be planned:
     /// (portal, reason).
+    #[serde(serialize_with = "portal_reasons")]
     pub skipped: Vec<(String, String)>,
     /// Accounts the command should change but will not, because their state is unknown:
     /// (portal, reason). A plan with refusals can end at best partial.
+    #[serde(serialize_with = "portal_reasons")]
     pub refused: Vec<(String, String)>,
+}
+
+/// (portal, reason) pairs as `{portal, reason}` objects.
+fn portal_reasons<S: Serializer>(
+    pairs: &[(String, String)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct PortalReason<'a> {
+        portal: &'a str,
+        reason: &'a str,
+    }
+    serializer.collect_seq(
+        pairs
+            .iter()
+            .map(|(portal, reason)| PortalReason { portal, reason }),
+    )
 }
 
 /// The result of applying a plan.
@@ -174,8 +194,38 @@ impl Plan {
         self.steps.is_empty()
     }
 
-    /// Prints the plan as a table, then the skipped portals.
-    pub fn print(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// Prints the plan in `format`: a table followed by the skipped and refused portals'
+    /// lines, one JSON object, or CSV rows `portal,user,target,action,why` in which a
+    /// skipped or refused portal is a row with the action `not done` or `refused` and the
+    /// reason as its `why`.
+    pub fn print(&self, out: &mut dyn Write, format: Format) -> io::Result<()> {
+        match format {
+            Format::Table => self.print_table(out),
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, self)?;
+                writeln!(out)
+            }
+            Format::Csv => self.print_csv(out),
+        }
+    }
+
+    fn print_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(["portal", "user", "target", "action", "why"])?;
+        for step in &self.steps {
+            let action = step.action.to_string();
+            writer.write_record([&step.portal, &step.user, &step.target, &action, &step.why])?;
+        }
+        let notes = [("not done", &self.skipped), ("refused", &self.refused)];
+        for (label, pairs) in notes {
+            for (portal, reason) in pairs {
+                writer.write_record([portal.as_str(), "", "", label, reason])?;
+            }
+        }
+        writer.flush()
+    }
+
+    fn print_table(&self, out: &mut dyn Write) -> io::Result<()> {
         if self.steps.is_empty() {
             writeln!(out, "Nothing to change.")?;
         } else {
@@ -321,14 +371,35 @@ mod tests {
             )],
             refused: vec![],
         };
-        let mut out = Vec::new();
-        plan.print(&mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let printed = |format| {
+            let mut out = Vec::new();
+            plan.print(&mut out, format).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let text = printed(Format::Table);
         assert!(text.starts_with("PORTAL  USER"), "{text}");
         assert!(text.contains("a@corp.example  suspend"), "{text}");
         assert!(
             text.ends_with("tl: not done: threatlocker's API does not offer suspend\n"),
             "{text}"
+        );
+
+        let json: serde_json::Value = serde_json::from_str(&printed(Format::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "steps": [{"portal": "lm", "user": "a@corp.example",
+                           "target": "id-a@corp.example", "action": "suspend", "why": "idle"}],
+                "skipped": [{"portal": "tl",
+                             "reason": "threatlocker's API does not offer suspend"}],
+                "refused": [],
+            })
+        );
+        assert_eq!(
+            printed(Format::Csv),
+            "portal,user,target,action,why\n\
+             lm,a@corp.example,id-a@corp.example,suspend,idle\n\
+             tl,,,not done,threatlocker's API does not offer suspend\n"
         );
     }
 

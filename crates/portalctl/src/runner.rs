@@ -129,18 +129,23 @@ impl<'a> Runner<'a> {
             .ok()
     }
 
-    /// Prints the plan on stdout. `true` when it is to be carried out (`--apply` and
-    /// something to do); otherwise a dry run with something to do says so on stderr.
+    /// Prints the plan on stdout in the runner's format, then [`Runner::will_apply`].
     pub fn show(&self, plan: &Plan) -> Result<bool, Stop> {
-        plan.print(&mut io::stdout().lock())
+        plan.print(&mut io::stdout().lock(), self.format)
             .map_err(|error| report::output_stop(&error))?;
+        Ok(self.will_apply(plan))
+    }
+
+    /// `true` when a shown plan is to be carried out (`--apply` and something to do);
+    /// otherwise a dry run with something to do says so on stderr.
+    pub fn will_apply(&self, plan: &Plan) -> bool {
         if plan.is_empty() {
-            return Ok(false);
+            return false;
         }
         if !self.apply {
             eprintln!("portalctl: dry run, nothing changed; add --apply to carry out this plan");
         }
-        Ok(self.apply)
+        self.apply
     }
 
     /// Prints the plan; with `--apply`, runs it step by step through each step's portal,
@@ -158,6 +163,13 @@ impl<'a> Runner<'a> {
         if !self.show(plan)? {
             return Ok(None);
         }
+        self.apply_shown(plan).await.map(Some)
+    }
+
+    /// Carries out a plan the caller has shown (with [`Runner::will_apply`] true): step by
+    /// step through each step's portal, journaled; reports each failure and a summary
+    /// line (on stdout with tables, else on stderr so that stdout stays one document).
+    pub async fn apply_shown(&self, plan: &Plan) -> Result<Applied, Stop> {
         let mut journal = self.open_journal()?;
         let directory = self.directory;
         let applied = plan
@@ -177,13 +189,18 @@ impl<'a> Runner<'a> {
                 &format!("{} {}: {reason}", step.action, step.user),
             );
         }
-        println!(
+        let summary = format!(
             "Applied {} of {} actions. Journal: {}",
             applied.done,
             plan.steps.len(),
             journal.path().display()
         );
-        Ok(Some(applied))
+        if self.format == Format::Table {
+            println!("{summary}");
+        } else {
+            eprintln!("{summary}");
+        }
+        Ok(applied)
     }
 
     /// Runs a shown plan whose steps are all `portal`'s as one batch

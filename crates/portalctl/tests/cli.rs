@@ -1449,8 +1449,45 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
         );
     }
     assert!(
-        out.contains("left per roster line"),
-        "the plan follows: {out}"
+        out.lines().all(|line| line.split(',').count() == 5),
+        "stdout holds the findings only: {out}"
+    );
+    assert!(
+        text(&dry.stderr).contains("left per roster line"),
+        "the plan goes to stderr: {}",
+        text(&dry.stderr)
+    );
+    let mut json_args = args(false);
+    json_args[1] = "json";
+    let json = world.run(&json_args).await;
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|error| panic!("one JSON document: {error}: {}", text(&json.stdout)));
+    let leavers = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["kind"] == "leaver" && finding["account"] == leaver.as_str())
+        .count();
+    assert_eq!(leavers, 3, "{document}");
+    let planned: Vec<(&str, &str)> = document["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| {
+            (
+                step["portal"].as_str().unwrap(),
+                step["user"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        planned,
+        [
+            ("at", leaver.as_str()),
+            ("pp", leaver.as_str()),
+            ("lm", leaver.as_str())
+        ],
+        "{document}"
     );
     assert!(
         !world.at.member_by_email(&leaver).unwrap().suspended,
@@ -1476,7 +1513,7 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
     let again = world.run(&args(true)).await;
     let out = text(&again.stdout);
     assert!(!out.contains("\nleaver,"), "{out}");
-    assert!(out.contains("\nNothing to change."), "{out}");
+    assert!(text(&again.stderr).contains("Nothing to change."), "{out}");
 }
 
 /// Every address in the three listable sandboxes, lower-cased, sorted, once each.

@@ -56,21 +56,50 @@ pub struct Reconciled {
     pub plan: Plan,
 }
 
-/// Reconciles the listed portals with `roster`, prints the findings in the runner's
-/// format, then the plan (carried out with `--apply`).
+/// Reconciles the listed portals with `roster` and prints the findings and the plan
+/// (carried out with `--apply`). Tables: the findings, then the plan. JSON: one object
+/// `{findings, plan}`. CSV: the findings on stdout, the plan as a table on stderr.
 pub async fn run(runner: &Runner<'_>, roster: &[Person]) -> Result<Done, Stop> {
     let gathered = runner.gather(None).await;
     let reconciled = reconcile(roster, &gathered.listed);
-    write_findings(
-        &mut io::stdout().lock(),
-        &reconciled.findings,
-        runner.format(),
-    )
-    .map_err(|error| report::output_stop(&error))?;
-    runner
-        .carry_out(&reconciled.plan)
-        .await
-        .map(|done| done.and(gathered.done()))
+    write_reconciled(&mut io::stdout().lock(), &reconciled, runner.format())
+        .and_then(|()| match runner.format() {
+            Format::Csv => reconciled
+                .plan
+                .print(&mut io::stderr().lock(), Format::Table),
+            Format::Json | Format::Table => Ok(()),
+        })
+        .map_err(|error| report::output_stop(&error))?;
+    let done = if runner.will_apply(&reconciled.plan) {
+        let applied = runner.apply_shown(&reconciled.plan).await?;
+        Done::from_counts(reconciled.plan.steps.len(), applied.failed.len())
+    } else {
+        Done::Complete
+    };
+    Ok(done.and(gathered.done()))
+}
+
+/// Writes the findings and, for tables and JSON, the plan (see [`run`]).
+fn write_reconciled(
+    out: &mut dyn Write,
+    reconciled: &Reconciled,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let document = serde_json::json!({
+                "findings": reconciled.findings,
+                "plan": reconciled.plan,
+            });
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            writeln!(out)
+        }
+        Format::Csv => write_findings(out, &reconciled.findings, format),
+        Format::Table => {
+            write_findings(out, &reconciled.findings, format)?;
+            reconciled.plan.print(out, format)
+        }
+    }
 }
 
 /// An address with case and any `+tag` of its local part removed.
