@@ -1459,36 +1459,7 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
     );
     let mut json_args = args(false);
     json_args[1] = "json";
-    let json = world.run(&json_args).await;
-    let document: serde_json::Value = serde_json::from_slice(&json.stdout)
-        .unwrap_or_else(|error| panic!("one JSON document: {error}: {}", text(&json.stdout)));
-    let leavers = document["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|finding| finding["kind"] == "leaver" && finding["account"] == leaver.as_str())
-        .count();
-    assert_eq!(leavers, 3, "{document}");
-    let planned: Vec<(&str, &str)> = document["plan"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|step| {
-            (
-                step["portal"].as_str().unwrap(),
-                step["user"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        planned,
-        [
-            ("at", leaver.as_str()),
-            ("pp", leaver.as_str()),
-            ("lm", leaver.as_str())
-        ],
-        "{document}"
-    );
+    assert_reconcile_json_plans_the_leaver(&world.run(&json_args).await, &leaver);
     assert!(
         !world.at.member_by_email(&leaver).unwrap().suspended,
         "dry run"
@@ -1514,6 +1485,36 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
     let out = text(&again.stdout);
     assert!(!out.contains("\nleaver,"), "{out}");
     assert!(text(&again.stderr).contains("Nothing to change."), "{out}");
+}
+
+/// `reconcile --format json`'s stdout is one document: the leaver's three findings and
+/// a plan offboarding them on each portal.
+fn assert_reconcile_json_plans_the_leaver(json: &std::process::Output, leaver: &str) {
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|error| panic!("one JSON document: {error}: {}", text(&json.stdout)));
+    let leavers = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["kind"] == "leaver" && finding["account"] == leaver)
+        .count();
+    assert_eq!(leavers, 3, "{document}");
+    let planned: Vec<(&str, &str)> = document["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| {
+            (
+                step["portal"].as_str().unwrap(),
+                step["user"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        planned,
+        [("at", leaver), ("pp", leaver), ("lm", leaver)],
+        "{document}"
+    );
 }
 
 /// Every address in the three listable sandboxes, lower-cased, sorted, once each.
