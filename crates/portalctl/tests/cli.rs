@@ -1392,22 +1392,7 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
         .find(|email| **email != leaver && **email != orphan)
         .unwrap()
         .clone();
-    let roster: String = std::iter::once("Name,Work Email,Employment,Last Day".to_owned())
-        .chain(
-            emails
-                .iter()
-                .filter(|email| **email != orphan)
-                .map(|email| match email {
-                    email if *email == leaver => format!("Someone,{email},Terminated,"),
-                    email if *email == alias => format!("Someone,{},Active,", email.to_uppercase()),
-                    email => format!("Someone,{email},Active,"),
-                }),
-        )
-        .map(|line| line + "\n")
-        .collect();
-    let path = world.dir.join("people.csv");
-    std::fs::write(&path, roster).unwrap();
-    let path = path.display().to_string();
+    let path = write_roster(&world, &emails, [&leaver, &orphan, &alias]);
     let args = |apply: bool| {
         let mut args = vec![
             "--format",
@@ -1485,6 +1470,27 @@ async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers()
     let out = text(&again.stdout);
     assert!(!out.contains("\nleaver,"), "{out}");
     assert!(text(&again.stderr).contains("Nothing to change."), "{out}");
+}
+
+/// Writes an HR roster of `emails` without the orphan, marking the leaver as terminated
+/// and the alias upper-cased; returns its path.
+fn write_roster(world: &World, emails: &[String], [leaver, orphan, alias]: [&String; 3]) -> String {
+    let roster: String = std::iter::once("Name,Work Email,Employment,Last Day".to_owned())
+        .chain(
+            emails
+                .iter()
+                .filter(|email| *email != orphan)
+                .map(|email| match email {
+                    email if email == leaver => format!("Someone,{email},Terminated,"),
+                    email if email == alias => format!("Someone,{},Active,", email.to_uppercase()),
+                    email => format!("Someone,{email},Active,"),
+                }),
+        )
+        .map(|line| line + "\n")
+        .collect();
+    let path = world.dir.join("people.csv");
+    std::fs::write(&path, roster).unwrap();
+    path.display().to_string()
 }
 
 /// `reconcile --format json`'s stdout is one document: the leaver's three findings and
