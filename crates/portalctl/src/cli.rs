@@ -81,7 +81,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
     },
-    /// Undo the suspension of a person (or everyone in a file) where the vendor can.
+    /// Undo the suspension of a person (or everyone in a file) where the vendor can, and
+    /// restore the groups a move to a group took them out of.
     Reactivate {
         /// Their email address.
         #[arg(required_unless_present = "from", conflicts_with = "from")]
@@ -89,6 +90,10 @@ pub enum Command {
         /// A file of people: one address per line, or a CSV with an `email` column.
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
+        /// The review store whose snapshots tell the groups an account was in, where the
+        /// journal does not (read only; none is created).
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Compare every account with an HR roster: orphans, leavers, aliases; plan
     /// offboarding the leavers.

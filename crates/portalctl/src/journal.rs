@@ -25,6 +25,10 @@ pub struct Entry {
     pub user: String,
     /// What was done.
     pub action: Action,
+    /// What would undo it, where that needs state the portal forgets (the groups before
+    /// a move).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<Action>,
     /// How far the action got.
     pub outcome: Outcome,
     /// Why it failed, or other detail.
@@ -112,6 +116,7 @@ mod tests {
             action: Action::Suspend,
             outcome,
             detail: None,
+            undo: None,
         }
     }
 

@@ -30,6 +30,8 @@ pub enum Action {
     Delete,
     /// Make this group the user's only group.
     MoveToGroup(String),
+    /// Make these groups the user's groups again (undoing a move; by name).
+    RestoreGroups(Vec<String>),
     /// Create this group (the step's user is the group).
     CreateGroup(String),
     /// Delete this group (the step's user is the group).
@@ -52,9 +54,10 @@ impl Action {
         match self {
             Action::Suspend | Action::Reactivate => Operation::Suspend,
             Action::Delete => Operation::Delete,
-            Action::MoveToGroup(_) | Action::CreateGroup(_) | Action::DeleteGroup(_) => {
-                Operation::Groups
-            }
+            Action::MoveToGroup(_)
+            | Action::RestoreGroups(_)
+            | Action::CreateGroup(_)
+            | Action::DeleteGroup(_) => Operation::Groups,
             Action::Invite(_) => Operation::Invite,
             Action::InviteInto { .. } => Operation::ChildOrganizations,
         }
@@ -68,6 +71,12 @@ impl fmt::Display for Action {
             Action::Reactivate => f.write_str("reactivate"),
             Action::Delete => f.write_str("delete"),
             Action::MoveToGroup(group) => write!(f, "move to group {group}"),
+            // The names as a JSON array, so that any name reads back.
+            Action::RestoreGroups(groups) => write!(
+                f,
+                "restore groups {}",
+                serde_json::to_string(groups).map_err(|_| fmt::Error)?
+            ),
             Action::CreateGroup(group) => write!(f, "create group {group}"),
             Action::DeleteGroup(group) => write!(f, "delete group {group}"),
             Action::Invite(role) => write!(f, "invite as {role}"),
@@ -94,6 +103,11 @@ impl FromStr for Action {
             "delete" => Some(Action::Delete),
             _ => prefixed("move to group ")
                 .map(Action::MoveToGroup)
+                .or_else(|| {
+                    prefixed("restore groups ")
+                        .and_then(|names| serde_json::from_str(&names).ok())
+                        .map(Action::RestoreGroups)
+                })
                 .or_else(|| prefixed("create group ").map(Action::CreateGroup))
                 .or_else(|| prefixed("delete group ").map(Action::DeleteGroup))
                 .or_else(|| prefixed("invite as ").map(invitation)),
@@ -113,6 +127,14 @@ fn invitation(rest: String) -> Action {
             organization,
         },
         None => Action::Invite(rest),
+    }
+}
+
+impl Action {
+    /// The action undoing a move to `group` of an account now in `groups`: restoring
+    /// them, when there were any besides `group`.
+    pub fn undoing_move(groups: &[String], group: &str) -> Option<Action> {
+        (groups.iter().any(|name| name != group)).then(|| Action::RestoreGroups(groups.to_vec()))
     }
 }
 
@@ -144,6 +166,10 @@ pub struct Step {
     pub action: Action,
     /// Why, e.g. `last login 2026-01-02 (325 days ago)`.
     pub why: String,
+    /// The action that would undo this one, where it needs state the portal forgets
+    /// (the groups before a move); journaled so that `reactivate` can carry it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo: Option<Action>,
 }
 
 /// What a plan would do, and what it could not do where. In JSON, `skipped` and
@@ -342,6 +368,7 @@ fn entry(step: &Step, outcome: Outcome, detail: Option<String>) -> Entry {
         portal: step.portal.clone(),
         user: step.user.clone(),
         action: step.action.clone(),
+        undo: step.undo.clone(),
         outcome,
         detail,
     }
@@ -358,6 +385,7 @@ mod tests {
             target: format!("id-{user}"),
             action: Action::Suspend,
             why: "idle".into(),
+            undo: None,
         }
     }
 

@@ -1376,6 +1376,86 @@ async fn reactivate_undoes_an_offboarding_where_the_vendor_can() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactivate_restores_the_groups_a_move_took_away_from_the_journal_or_a_snapshot() {
+    let world = World::start("restore-groups", 2, 0).await;
+    let store = world.dir.join("reviews.sqlite3").display().to_string();
+    let taken = world.run(&["snapshot", "--store", &store]).await;
+    assert_eq!(taken.status.code(), Some(0), "{}", text(&taken.stderr));
+    let idle_with_groups: Vec<(i32, String, Vec<i32>)> = lm_ids(&world.lm)
+        .into_iter()
+        .map(|id| (id, world.lm.user(id).unwrap()))
+        .filter(|(_, user)| {
+            user["status"] == "active"
+                && user["apionly"] != true
+                && user["lastLoginOn"].as_i64().unwrap_or(0) == 0
+        })
+        .filter_map(|(id, user)| {
+            let email = user["email"].as_str()?.to_lowercase();
+            let groups = world.lm.user_group_ids(id)?;
+            (!groups.is_empty()).then_some((id, email, groups))
+        })
+        .collect();
+    let [
+        (first, first_email, first_groups),
+        (second, second_email, second_groups),
+        ..,
+    ] = &idle_with_groups[..]
+    else {
+        panic!("the sandbox has two never-logged-in users in groups: {idle_with_groups:?}");
+    };
+    let moved = world
+        .run(&[
+            "suspend-inactive",
+            "--days",
+            "90",
+            "--group",
+            "Suspended",
+            "--apply",
+        ])
+        .await;
+    assert_eq!(moved.status.code(), Some(0), "{}", text(&moved.stderr));
+    assert_ne!(&world.lm.user_group_ids(*first).unwrap(), first_groups);
+
+    assert_reactivated(
+        &world,
+        &[first_email],
+        "per the journal",
+        *first,
+        first_groups,
+    )
+    .await;
+    // Without the journal, the snapshot taken before the move tells the groups.
+    std::fs::remove_file(world.journal()).unwrap();
+    let args = [second_email.as_str(), "--store", &store];
+    assert_reactivated(&world, &args, "per snapshot 1", *second, second_groups).await;
+
+    let again = world
+        .run(&["reactivate", second_email.as_str(), "--store", &store])
+        .await;
+    assert!(
+        text(&again.stdout).starts_with("Nothing to change."),
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+/// Runs `reactivate ARGS --apply`; it must restore groups per `source`, leaving LogicMonitor
+/// user `id` active in exactly `groups`.
+async fn assert_reactivated(world: &World, args: &[&str], source: &str, id: i32, groups: &[i32]) {
+    let mut full = vec!["reactivate", "--apply"];
+    full.extend(args);
+    let out = world.run(&full).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(source), "{}", text(&out.stdout));
+    assert_eq!(world.lm.user(id).unwrap()["status"], "active");
+    let mut restored = world.lm.user_group_ids(id).unwrap();
+    let mut expected = groups.to_vec();
+    restored.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(restored, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconcile_finds_orphans_leavers_and_aliases_and_offboards_the_leavers() {
     let world = World::start("reconcile", 2, 0).await;
     let leaver = everywhere(&world);

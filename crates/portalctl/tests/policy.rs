@@ -301,12 +301,62 @@ async fn dormant_accounts_are_suspended_moved_and_journaled_but_break_glass_is_s
             }
         }
     }
+    assert_moves_journal_the_groups_they_left(&world, &dormant[1..]);
     let again = world.run(&policy, &["policy", "apply", "--apply"]).await;
     assert!(
         !text(&again.stdout).contains("lm  "),
         "nothing left on LogicMonitor: {}",
         text(&again.stdout)
     );
+}
+
+/// Each finished move of one of `moved` (LogicMonitor users as they were before) is
+/// journaled with the groups it left, as the action restoring them.
+fn assert_moves_journal_the_groups_they_left(world: &World, moved: &[Value]) {
+    let names: std::collections::HashMap<i64, String> = world
+        .lm
+        .groups()
+        .into_iter()
+        .map(|group| {
+            (
+                group["id"].as_i64().unwrap(),
+                group["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let journal = std::fs::read_to_string(world.journal()).unwrap();
+    let entries: Vec<Value> = journal
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let mut checked = 0;
+    for user in moved {
+        let groups: Vec<&str> = user["adminGroupIds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| names[&id.as_i64().unwrap()].as_str())
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let email = user["email"].as_str().unwrap().to_lowercase();
+        let entry = entries
+            .iter()
+            .find(|entry| {
+                entry["user"] == email.as_str()
+                    && entry["action"] == "move to group Suspended"
+                    && entry["outcome"] == "done"
+            })
+            .unwrap_or_else(|| panic!("{email} moved: {journal}"));
+        assert_eq!(
+            entry["undo"],
+            format!("restore groups {}", serde_json::to_string(&groups).unwrap()),
+            "{email}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "a moved user had groups: {moved:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -142,19 +142,20 @@ pub fn steps(
     command: &GroupsCommand,
 ) -> Vec<Step> {
     let exists = |name: &str| groups.iter().any(|group| group.name == name);
-    let step = |user: &str, target: &str, action| Step {
+    let step = |user: &str, target: &str, action, undo| Step {
         portal: portal.name.clone(),
         user: user.to_owned(),
         target: target.to_owned(),
         action,
         why: "requested".to_owned(),
+        undo,
     };
     match command {
         GroupsCommand::Create { name, .. } if !exists(name) => {
-            vec![step(name, name, Action::CreateGroup(name.clone()))]
+            vec![step(name, name, Action::CreateGroup(name.clone()), None)]
         }
         GroupsCommand::Delete { name, .. } if exists(name) => {
-            vec![step(name, name, Action::DeleteGroup(name.clone()))]
+            vec![step(name, name, Action::DeleteGroup(name.clone()), None)]
         }
         GroupsCommand::Move { email, to, .. } => {
             let email = email.to_lowercase();
@@ -162,7 +163,10 @@ pub fn steps(
                 .iter()
                 .filter(|user| user.email.as_deref() == Some(email.as_str()))
                 .filter(|user| user.groups != [to.as_str()])
-                .map(|user| step(&email, &user.id, Action::MoveToGroup(to.clone())))
+                .map(|user| {
+                    let undo = Action::undoing_move(&user.groups, to);
+                    step(&email, &user.id, Action::MoveToGroup(to.clone()), undo)
+                })
                 .collect()
         }
         _ => Vec::new(),

@@ -91,6 +91,7 @@ pub fn plan(
             target: email.to_owned(),
             action,
             why: "requested".to_owned(),
+            undo: None,
         });
     }
     plan
@@ -122,6 +123,7 @@ pub fn plan_children(
             target: email.to_owned(),
             action,
             why: "child organization; role resolved by name there".to_owned(),
+            undo: None,
         })
         .collect();
     Plan {
@@ -185,6 +187,7 @@ mod tests {
             portal: portal.into(),
             user: user.into(),
             action,
+            undo: None,
             outcome: Outcome::Done,
             detail: None,
         }
@@ -206,6 +209,7 @@ mod tests {
                 target: "new@corp.example".into(),
                 action: Action::Invite("admin".into()),
                 why: "requested".into(),
+                undo: None,
             }]
         );
 

@@ -41,7 +41,7 @@ use crate::runner::Runner;
 /// Rejects malformed input before any configuration is read or request sent.
 pub fn check_input(command: &Command) -> Result<(), Stop> {
     match command {
-        Command::Offboard { email, from } | Command::Reactivate { email, from } => {
+        Command::Offboard { email, from } | Command::Reactivate { email, from, .. } => {
             people_file::people(email.as_deref(), from.as_deref()).map(drop)
         }
         Command::Invite { email, role, .. } => invite::check_input(email, role),
@@ -101,10 +101,11 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             .await
         }
         Command::Reconcile { roster } => reconcile::run(runner, &roster.read()?).await,
-        Command::Reactivate { email, from } => {
+        Command::Reactivate { email, from, store } => {
             reactivate::run(
                 runner,
                 &people_file::people(email.as_deref(), from.as_deref())?,
+                &files::store_path(store.path),
             )
             .await
         }

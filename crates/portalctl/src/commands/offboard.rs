@@ -98,6 +98,7 @@ pub fn plan(
                 target: user.id.clone(),
                 action: action.clone(),
                 why: why.to_owned(),
+                undo: None,
             });
         }
     }

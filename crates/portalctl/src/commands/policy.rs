@@ -10,6 +10,7 @@
 //!   to group, delete; `warn` changes nothing) and hands them to the shared runner: a
 //!   dry run without `--apply`, journaled with it.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -72,6 +73,23 @@ pub async fn run(runner: &Runner<'_>, command: &PolicyCommand) -> Result<Done, S
         .map(|done| done.and(gathered.done()))
 }
 
+/// Each listed account's groups by (portal, id).
+fn groups_of<'a>(
+    listed: &'a [(&Connected, Vec<UserRecord>)],
+) -> HashMap<(&'a str, &'a str), &'a [String]> {
+    listed
+        .iter()
+        .flat_map(|(portal, users)| {
+            users.iter().map(|user| {
+                (
+                    (portal.name.as_str(), user.id.as_str()),
+                    user.groups.as_slice(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Judges every account of the `gathered` portals by `policy` at `now`; the portals that
 /// could not be listed are reported with their organizations to check by hand.
 pub fn judge(policy: &Policy, gathered: &Gathered<'_>, now: DateTime<Utc>) -> PolicyPlan {
@@ -101,8 +119,10 @@ fn unlisted(portal: &Connected, children: &[Uuid]) -> Unlisted {
 
 /// The changes the judged accounts still need, as steps for the `listed` portals; an
 /// action a portal's vendor does not offer is skipped with the reason, once per portal.
+/// A move to a group records the groups it leaves, so that it can be undone.
 pub fn changes(judged: &PolicyPlan, listed: &[(&Connected, Vec<UserRecord>)]) -> Plan {
     let mut plan = Plan::default();
+    let mut groups_by_id = None;
     for account in &judged.accounts {
         let Some((portal, _)) = listed
             .iter()
@@ -127,6 +147,15 @@ pub fn changes(judged: &PolicyPlan, listed: &[(&Connected, Vec<UserRecord>)]) ->
                 }
                 continue;
             }
+            let undo = match &action {
+                plan::Action::MoveToGroup(group) => {
+                    let groups = groups_by_id.get_or_insert_with(|| groups_of(listed));
+                    groups
+                        .get(&(account.portal.as_str(), account.id.as_str()))
+                        .and_then(|groups| plan::Action::undoing_move(groups, group))
+                }
+                _ => None,
+            };
             plan.steps.push(Step {
                 portal: portal.name.clone(),
                 user: account
@@ -137,6 +166,7 @@ pub fn changes(judged: &PolicyPlan, listed: &[(&Connected, Vec<UserRecord>)]) ->
                 target: account.id.clone(),
                 action,
                 why: format!("{}: {}", account.classification.as_str(), account.reason),
+                undo,
             });
         }
     }

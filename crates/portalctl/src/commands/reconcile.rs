@@ -159,6 +159,7 @@ pub fn reconcile(roster: &[Person], listed: &[(&Connected, Vec<UserRecord>)]) ->
                     target: user.id.clone(),
                     action: action.clone(),
                     why: format!("left per roster line {}", person.line),
+                    undo: None,
                 }),
                 None if !unsupported_noted => {
                     unsupported_noted = true;

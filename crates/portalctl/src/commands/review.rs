@@ -223,6 +223,7 @@ pub fn revocation_plan(accounts: &[Account], portals: &[Connected]) -> (Plan, Ve
             target: account.id.clone(),
             action,
             why: "access review: decided revoke".to_owned(),
+            undo: None,
         });
         keys.push(key);
     }

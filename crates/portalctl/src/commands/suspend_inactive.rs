@@ -59,7 +59,7 @@ pub fn plan(
             if user.status != UserStatus::Active || !user.last_login.is_idle(now, days) {
                 continue;
             }
-            let step = |action| Step {
+            let step = |action, undo| Step {
                 portal: portal.name.clone(),
                 user: user.email.clone().unwrap_or_else(|| user.id.clone()),
                 target: user.id.clone(),
@@ -68,13 +68,17 @@ pub fn plan(
                     "last login {}, idle more than {days} days",
                     user.last_login.display()
                 ),
+                undo,
             };
             if let Some(group) = group.filter(|_| can_move)
                 && user.groups != [group]
             {
-                plan.steps.push(step(Action::MoveToGroup(group.to_owned())));
+                plan.steps.push(step(
+                    Action::MoveToGroup(group.to_owned()),
+                    Action::undoing_move(&user.groups, group),
+                ));
             }
-            plan.steps.push(step(Action::Suspend));
+            plan.steps.push(step(Action::Suspend, None));
         }
     }
     plan

@@ -139,6 +139,29 @@ impl Portal for LogicmonitorPortal {
                         .await
                         .map(drop)?;
                 }
+                // Back to the groups of these names; one that no longer exists is an error,
+                // not a group made up anew.
+                Action::RestoreGroups(names) => {
+                    let existing = self.admin_groups().await?;
+                    let refs = names
+                        .iter()
+                        .map(|name| {
+                            existing
+                                .iter()
+                                .find(|group| group.name.as_deref() == Some(name.as_str()))
+                                .map(GroupRef::from)
+                                .ok_or_else(|| {
+                                    PortalError::NotFound(format!(
+                                        "group `{name}` no longer exists"
+                                    ))
+                                })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    users
+                        .move_to_groups(admin_id(target)?, refs)
+                        .await
+                        .map(drop)?;
+                }
                 Action::CreateGroup(name) => groups.create(name, None).await.map(drop)?,
                 Action::DeleteGroup(name) => {
                     let group = groups

@@ -209,6 +209,7 @@ mod tests {
                 organization,
             },
             why: String::new(),
+            undo: None,
         }
     }
 
