@@ -1,12 +1,14 @@
 //! Changes as a plan of typed [`Action`]s: shown first, carried out only with `--apply`,
 //! each step journaled before and after it runs.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::io::{self, Write};
 use std::str::FromStr;
 
 use chrono::Utc;
+use futures_util::future::try_join_all;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
@@ -289,24 +291,44 @@ impl Plan {
     }
 
     /// Carries out every step with `run`, journaling each before and after. A failed step
-    /// is recorded and the rest go on.
+    /// is recorded and the rest go on. Each portal's steps run in plan order, one at a
+    /// time (under that portal's rate limit); different portals run side by side, so a
+    /// bulk plan takes as long as its slowest portal, not as long as all of them.
     pub async fn apply<'p, F, Fut, E>(
         &'p self,
         journal: &mut Journal,
-        mut run: F,
+        run: F,
     ) -> io::Result<Applied>
     where
-        F: FnMut(&'p Step) -> Fut,
+        F: Fn(&'p Step) -> Fut,
         Fut: Future<Output = Result<(), E>>,
         E: fmt::Display,
     {
-        let mut applied = Applied::default();
+        let mut portals: Vec<&str> = Vec::new();
         for step in &self.steps {
-            journal.append(&entry(step, Outcome::Started, None))?;
-            let result = run(step).await;
-            applied.record(journal, step, result)?;
+            if !portals.contains(&step.portal.as_str()) {
+                portals.push(&step.portal);
+            }
         }
-        Ok(applied)
+        // The lanes share one task, so a borrow never lasts across an await.
+        let shared = RefCell::new((journal, Applied::default()));
+        let lane = |portal: &'p str| {
+            let (run, shared) = (&run, &shared);
+            async move {
+                for step in self.steps.iter().filter(|step| step.portal == portal) {
+                    shared
+                        .borrow_mut()
+                        .0
+                        .append(&entry(step, Outcome::Started, None))?;
+                    let result = run(step).await;
+                    let (journal, applied) = &mut *shared.borrow_mut();
+                    applied.record(journal, step, result)?;
+                }
+                io::Result::Ok(())
+            }
+        };
+        try_join_all(portals.into_iter().map(lane)).await?;
+        Ok(shared.into_inner().1)
     }
 
     /// Carries out every step as one batch: each step is journaled as started, `batch`
@@ -469,6 +491,59 @@ mod tests {
                 ("c".into(), Outcome::Done),
             ]
         );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[tokio::test]
+    async fn apply_runs_portals_side_by_side_and_each_portals_steps_in_order() {
+        let path =
+            std::env::temp_dir().join(format!("portalctl-plan-lanes-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path).unwrap();
+        let on = |portal: &str, user: &str| Step {
+            portal: portal.into(),
+            ..step(user)
+        };
+        let plan = Plan {
+            steps: vec![on("lm", "a1"), on("lm", "a2"), on("at", "b1")],
+            ..Plan::default()
+        };
+        let order = RefCell::new(Vec::new());
+
+        // lm's first step waits (yielding) until at's step has run: one portal after the
+        // other would never see it.
+        let applied = plan
+            .apply(&mut journal, |step| {
+                let order = &order;
+                async move {
+                    if step.user == "a1" {
+                        for _ in 0..100 {
+                            if order.borrow().contains(&"b1".to_owned()) {
+                                break;
+                            }
+                            tokio::task::yield_now().await;
+                        }
+                        if !order.borrow().contains(&"b1".to_owned()) {
+                            return Err("at's step did not run alongside".to_owned());
+                        }
+                    }
+                    order.borrow_mut().push(step.user.clone());
+                    Ok(())
+                }
+            })
+            .await
+            .unwrap();
+
+        assert_eq!(applied.done, 3, "{:?}", applied.failed);
+        assert_eq!(order.into_inner(), ["b1", "a1", "a2"]);
+        let journaled = journaled(&path);
+        assert_eq!(journaled.len(), 6);
+        for user in ["a1", "a2", "b1"] {
+            assert!(
+                journaled.contains(&(user.to_owned(), Outcome::Done)),
+                "{user}"
+            );
+        }
         std::fs::remove_file(&path).unwrap();
     }
 
