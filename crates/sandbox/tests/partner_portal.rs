@@ -190,6 +190,41 @@ async fn every_answer_carries_rate_limit_headers_and_errors_use_the_documented_s
 }
 
 #[tokio::test]
+async fn a_shorter_window_counts_and_resets_in_its_own_seconds() {
+    let now = Arc::new(Mutex::new(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600),
+    ));
+    let clock = Arc::clone(&now);
+    let sim = PartnerPortalSim::builder()
+        .rate_limit(2, Duration::from_secs(5))
+        .time_source(move || *clock.lock().unwrap())
+        .build();
+    let sandbox = Sandbox::builder()
+        .router(sim.router())
+        .start()
+        .await
+        .unwrap();
+    let key = Some(DEFAULT_API_KEY);
+    let first = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
+    assert_eq!(header(&first, "x-ratelimit-limit"), Some("2"));
+    assert_eq!(header(&first, "x-ratelimit-reset"), Some("5"));
+    *now.lock().unwrap() += Duration::from_millis(1500);
+    let second = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
+    assert_eq!(
+        header(&second, "x-ratelimit-reset"),
+        Some("4"),
+        "3.5 s rounded up"
+    );
+    let refused = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
+    assert_error_shape(&refused, 429);
+    assert_eq!(header(&refused, "retry-after"), Some("4"));
+    *now.lock().unwrap() += Duration::from_millis(3500);
+    let again = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(header(&again, "x-ratelimit-remaining"), Some("1"));
+}
+
+#[tokio::test]
 async fn create_validates_like_the_reference() {
     let sim = PartnerPortalSim::builder().build();
     let sandbox = Sandbox::builder()
