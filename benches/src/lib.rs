@@ -6,13 +6,17 @@
 //! - [`peak_rss_kib`]: the peak resident set size the kernel reports for this process.
 //! - [`ListRun`]: listing every user through `logicmonitor-client` in a child process
 //!   of the bench ([`ListRun::measure`], [`ListRun::serve_child`]).
+//! - [`PortalSet`], [`run`]: the release `portalctl` against sandbox portals, with its
+//!   wall time and peak memory.
 
 // Counts and sizes become floats for reporting; precision beyond 2^52 is irrelevant here.
 #![allow(clippy::cast_precision_loss)]
 
 mod list_child;
+mod portalctl_run;
 
 pub use list_child::ListRun;
+pub use portalctl_run::{PortalSet, Run, StartedPortals, binary, run};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

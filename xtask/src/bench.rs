@@ -13,11 +13,12 @@ use serde_json::Value;
 use crate::cmd::Cmd;
 
 /// The bench targets, in the order they run (cheapest first).
-const BENCHES: [&str; 6] = [
+const BENCHES: [&str; 7] = [
     "overhead",
     "rate_limit",
     "capacity",
     "portalctl",
+    "bulk",
     "sdk",
     "streaming",
 ];
