@@ -57,7 +57,6 @@
 
 mod handlers;
 mod state;
-mod time;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};

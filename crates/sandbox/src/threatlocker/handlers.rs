@@ -12,6 +12,7 @@ use super::{
     EmptyList, InviteResponse, PageBelowOne, Permission, SimOrganization, SimRole, SimUser,
     TOKEN_REVOKED_STATUS, ThreatLocker, timezones,
 };
+use crate::wire::{JSON_UTF8, json_response, looks_like_email};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Call {
@@ -45,18 +46,13 @@ impl Call {
     }
 }
 
+/// A JSON answer, or one with an empty body (and no content type) for `None`.
 fn respond(status: StatusCode, body: Option<&Value>) -> Response<Body> {
-    let mut response = Response::new(match body {
-        Some(value) => Body::from(value.to_string()),
-        None => Body::empty(),
-    });
-    *response.status_mut() = status;
-    if body.is_some() {
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
+    if let Some(value) = body {
+        return json_response(status, JSON_UTF8, value);
     }
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
     response
 }
 
@@ -147,19 +143,6 @@ fn page_of<T: Clone>(items: &[T], page: u64, size: u64) -> Vec<T> {
     let start = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     items.iter().skip(start).take(size).cloned().collect()
-}
-
-fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 pub(super) async fn dispatch(

@@ -1,12 +1,14 @@
 //! The simulated portal's data, and the seeded ids, tokens, names and dates it is built from.
 
 use std::collections::HashMap;
+use std::time::{Duration, UNIX_EPOCH};
 
 use uuid::Uuid;
 
 use super::{
     EmptyList, InviteResponse, PageBelowOne, Permission, SimOrganization, SimRole, SimUser,
 };
+use crate::time::{RFC3339_SECONDS, format_utc};
 
 #[derive(Debug, Clone)]
 pub(super) struct Token {
@@ -84,24 +86,7 @@ pub(super) fn slug(text: &str) -> String {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
 pub(super) fn rfc3339(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format_utc(UNIX_EPOCH + Duration::from_secs(secs), RFC3339_SECONDS)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use sha2::Sha256;
 use super::{Fail, error};
 use crate::logicmonitor::store::{STATUS_ACTIVE, Token};
 use crate::logicmonitor::{LMV1_MAX_SKEW, LogicMonitorSandbox, read};
+use crate::time::epoch_millis;
 
 pub(super) fn authenticate(
     lm: &LogicMonitorSandbox,
@@ -56,9 +57,7 @@ pub(super) fn authenticate(
     let Ok(millis) = millis.trim().parse::<u64>() else {
         return denied("malformed timestamp");
     };
-    let now_millis = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let now_millis = u64::try_from(epoch_millis(now)).unwrap_or(0);
     let skew = u64::try_from(LMV1_MAX_SKEW.as_millis()).unwrap_or(u64::MAX);
     if now_millis.abs_diff(millis) > skew {
         return denied("timestamp outside the allowed window");

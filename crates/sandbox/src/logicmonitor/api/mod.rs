@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{BASE_PATH, LogicMonitorSandbox, lock};
+use crate::wire::{JSON, form_pairs, json_response, percent_decode};
 use auth::authenticate;
 use groups::{delete_group, get_group, list_groups, write_group};
 use roles::{delete_role, get_role, list_roles, write_role};
@@ -76,19 +77,8 @@ impl RateLimits {
     }
 }
 
-fn reply(status: StatusCode, value: &impl Serialize) -> Reply {
-    let body = serde_json::to_vec(value).expect("sandbox answers serialize to JSON");
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
 fn ok(value: &impl Serialize) -> Reply {
-    reply(StatusCode::OK, value)
+    json_response(StatusCode::OK, JSON, value)
 }
 
 /// An error answer, rendered by [`Fail::into_reply`].
@@ -102,8 +92,9 @@ impl Fail {
     /// A v3 error: `{"errorMessage", "errorCode": 1000 + status, "errorDetail": null}`.
     fn into_reply(self) -> Reply {
         let code = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        reply(
+        json_response(
             code,
+            JSON,
             &json!({"errorMessage": self.message, "errorCode": 1000 + u32::from(self.status), "errorDetail": null}),
         )
     }
@@ -121,16 +112,7 @@ struct Query(Vec<(String, String)>);
 
 impl Query {
     fn parse(raw: Option<&str>) -> Self {
-        let pairs = raw
-            .unwrap_or_default()
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (decode(name), decode(value))
-            })
-            .collect();
-        Self(pairs)
+        Self(form_pairs(raw.unwrap_or_default()))
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -147,39 +129,6 @@ impl Query {
             Some("true") => Ok(true),
             Some(_) => Err(error(400, format!("{name} must be true or false"))),
         }
-    }
-}
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
-pub(super) fn decode(text: &str) -> String {
-    percent_decode(&text.replace('+', " "))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::logicmonitor::store::{
     Activity, NO_PERSON, Profile, STATUS_ACTIVE, STATUS_SUSPENDED, Store, User, UserView,
 };
 use crate::logicmonitor::{LogicMonitorSandbox, read, write};
+use crate::wire::looks_like_email;
 
 /// The parameters of `GET /setting/admins` that narrow the listing besides `filter`.
 struct Narrowing {
@@ -172,17 +173,6 @@ pub(super) enum Mode {
     Patch,
 }
 
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace)
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
-}
-
 fn valid_password(password: &str) -> bool {
     password.chars().count() >= 8
         && password.chars().any(char::is_uppercase)
@@ -270,7 +260,7 @@ pub(super) fn write_user(
         user.apionly = apionly;
     }
     if let Some(email) = text(&body, "email")? {
-        if !email.is_empty() && !valid_email(&email) {
+        if !email.is_empty() && !looks_like_email(&email) {
             return Err(error(400, format!("Invalid email: {email}")));
         }
         profile.email = email;
