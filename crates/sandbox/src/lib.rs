@@ -66,6 +66,12 @@ pub mod partner_portal;
 pub mod threatlocker;
 
 mod body;
+#[cfg(any(
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+mod clock;
 mod faults;
 mod handler;
 mod journal;

@@ -286,3 +286,29 @@ async fn a_missing_or_unknown_key_is_401_with_headers() {
     assert_eq!(roles.body["data"].as_array().unwrap().len(), 2);
     assert!(roles.body["paging"]["next"]["after"].is_string());
 }
+
+#[tokio::test]
+async fn the_simulator_clock_can_be_pinned_and_moved_past_a_rate_window() {
+    let sim = PartnerPortalSim::builder().quota_per_minute(1).build();
+    let sandbox = Sandbox::builder()
+        .router(sim.router())
+        .start()
+        .await
+        .unwrap();
+    let users = format!("/v1/partner-portals/{}/users", sim.portal_id());
+    let key = Some(DEFAULT_API_KEY);
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    sim.set_now(start);
+    assert_eq!(sim.now(), start);
+
+    let first = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    sim.advance(Duration::from_secs(59));
+    let refused = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&refused, "x-ratelimit-reset"), Some("1"));
+    sim.advance(Duration::from_secs(1));
+    assert_eq!(sim.now(), start + Duration::from_secs(60));
+    let next_window = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(next_window.status, StatusCode::OK);
+}

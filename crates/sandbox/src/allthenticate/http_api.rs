@@ -594,7 +594,7 @@ impl Allthenticate {
                 .ok_or_else(|| bad("Unknown group"))?;
             group_names.push(found.name.clone());
         }
-        let now = self.config.now;
+        let now = self.clock.now();
         let (mut added, mut invited, mut exists, mut invalid, mut add_ids) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (position, email) in emails.iter().enumerate() {

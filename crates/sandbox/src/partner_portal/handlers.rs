@@ -124,7 +124,7 @@ fn serve(
     operation: impl FnOnce(&mut State) -> Outcome,
 ) -> Response {
     let config = sim.config();
-    let now = (config.time)();
+    let now = config.clock.now();
     let token = bearer(headers);
     let mut state = sim.lock();
     let admission = state.admit(token.unwrap_or(""), now, config.quota, config.window);
