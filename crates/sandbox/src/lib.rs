@@ -66,6 +66,12 @@ pub mod partner_portal;
 pub mod threatlocker;
 
 mod body;
+#[cfg(any(
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+mod clock;
 mod faults;
 mod handler;
 mod journal;
@@ -74,6 +80,20 @@ mod people;
 mod rate_limit;
 mod redact;
 mod server;
+#[cfg(any(
+    feature = "threatlocker",
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+mod time;
+#[cfg(any(
+    feature = "threatlocker",
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+mod wire;
 
 pub use faults::{Fault, FaultId, Faults};
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry};

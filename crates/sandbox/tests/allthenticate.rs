@@ -3,9 +3,10 @@
 #![cfg(feature = "allthenticate")]
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::{Allthenticate, AuthMode, SuspensionReport};
+use portal_sandbox::allthenticate::{Allthenticate, AuthMode, DEFAULT_NOW_UNIX, SuspensionReport};
 use serde_json::Value;
 use std::fmt::Write as _;
+use std::time::{Duration, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Reply {
@@ -387,4 +388,33 @@ async fn suspension_report_modes() {
         assert!(sim.member(member.email_id).unwrap().suspended, "{report:?}");
         assert_eq!(row().await[field].as_str(), after, "{report:?} after");
     }
+}
+
+#[tokio::test]
+async fn invitations_are_dated_by_the_simulator_clock() {
+    let sim = Allthenticate::builder().seed(4).build();
+    let sandbox = start(&sim).await;
+    let auth = format!("Bearer {}", sim.api_key());
+    assert_eq!(
+        sim.now(),
+        UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_UNIX)
+    );
+    sim.set_now(UNIX_EPOCH + Duration::from_secs(1_674_517_595));
+    sim.advance(Duration::from_secs(60));
+
+    let reply = send(
+        &sandbox,
+        "PUT",
+        "/invites",
+        &[("Authorization", &auth), JSON],
+        r#"{"emails":["clock.check@example.org"]}"#,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let invite = sim
+        .pending_invites()
+        .into_iter()
+        .find(|invite| invite.email == "clock.check@example.org")
+        .unwrap();
+    assert_eq!(invite.added_date, "2023-01-23 23:47:35");
 }

@@ -54,6 +54,14 @@ async fn call(
     }
 }
 
+async fn start(sim: &PartnerPortalSim) -> Sandbox {
+    Sandbox::builder()
+        .router(sim.router())
+        .start()
+        .await
+        .unwrap()
+}
+
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     reply.headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -92,11 +100,7 @@ async fn every_answer_carries_rate_limit_headers_and_errors_use_the_documented_s
         .quota_per_minute(6)
         .time_source(move || *clock.lock().unwrap())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = start(&sim).await;
     let users = format!("/v1/partner-portals/{}/users", sim.portal_id());
     let key = Some(DEFAULT_API_KEY);
 
@@ -227,11 +231,7 @@ async fn a_shorter_window_counts_and_resets_in_its_own_seconds() {
 #[tokio::test]
 async fn create_validates_like_the_reference() {
     let sim = PartnerPortalSim::builder().build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = start(&sim).await;
     let users = format!("/v1/partner-portals/{}/users", sim.portal_id());
     let key = Some(DEFAULT_API_KEY);
     let base = json!({"first_name":"Ada","last_name":"Moreau","email":"ada@acme.example","roles":["ro_ZW9dbXgfX2L0Dg"]});
@@ -300,11 +300,7 @@ async fn create_validates_like_the_reference() {
 #[tokio::test]
 async fn a_missing_or_unknown_key_is_401_with_headers() {
     let sim = PartnerPortalSim::builder().build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = start(&sim).await;
     for key in [None, Some("sk:unknown")] {
         let reply = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
         assert_error_shape(&reply, 401);
@@ -320,4 +316,26 @@ async fn a_missing_or_unknown_key_is_401_with_headers() {
     .await;
     assert_eq!(roles.body["data"].as_array().unwrap().len(), 2);
     assert!(roles.body["paging"]["next"]["after"].is_string());
+}
+
+#[tokio::test]
+async fn the_simulator_clock_can_be_pinned_and_moved_past_a_rate_window() {
+    let sim = PartnerPortalSim::builder().quota_per_minute(1).build();
+    let sandbox = start(&sim).await;
+    let users = format!("/v1/partner-portals/{}/users", sim.portal_id());
+    let key = Some(DEFAULT_API_KEY);
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    sim.set_now(start);
+    assert_eq!(sim.now(), start);
+
+    let first = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    sim.advance(Duration::from_secs(59));
+    let refused = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&refused, "x-ratelimit-reset"), Some("1"));
+    sim.advance(Duration::from_secs(1));
+    assert_eq!(sim.now(), start + Duration::from_secs(60));
+    let next_window = call(&sandbox, Method::GET, &users, key, None).await;
+    assert_eq!(next_window.status, StatusCode::OK);
 }

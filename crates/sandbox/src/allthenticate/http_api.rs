@@ -12,8 +12,10 @@ use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::SuspensionReport;
-use super::state::{SmartCard, State, timestamp};
+use super::state::{SmartCard, State};
 use super::{Allthenticate, AuthMode};
+use crate::time::{SPACED_SECONDS, format_utc};
+use crate::wire::{JSON, form_pairs, json_response, looks_like_email};
 
 type Reply = Response<Body>;
 
@@ -30,18 +32,8 @@ pub(super) fn router(sim: Allthenticate) -> Router {
         .with_state(sim)
 }
 
-fn reply(status: StatusCode, body: &Value) -> Reply {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
 fn success(message: impl Into<String>) -> Reply {
-    reply(StatusCode::OK, &json!({ "success": message.into() }))
+    json_response(StatusCode::OK, JSON, &json!({ "success": message.into() }))
 }
 
 /// A failure: the status and the message sent as `{"error": message}`.
@@ -50,7 +42,7 @@ struct Fail(StatusCode, String);
 
 impl Fail {
     fn into_reply(self) -> Reply {
-        reply(self.0, &json!({ "error": self.1 }))
+        json_response(self.0, JSON, &json!({ "error": self.1 }))
     }
 }
 
@@ -69,7 +61,7 @@ async fn dispatch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let query = uri.query().map(decode_form).unwrap_or_default();
+    let query = uri.query().map(form_pairs).unwrap_or_default();
     if !sim.authorized(&headers, &query) {
         return error(StatusCode::UNAUTHORIZED, "Missing or invalid API key").into_reply();
     }
@@ -120,41 +112,6 @@ fn allowed(path: &str) -> Option<&'static str> {
     })
 }
 
-/// Decodes `application/x-www-form-urlencoded` text (also query strings).
-fn decode_form(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(name), percent_decode(value))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Parameters merged from the query string and the body.
 #[derive(Debug, Default)]
 struct Params(HashMap<String, Value>);
@@ -189,7 +146,7 @@ impl Params {
             }
         } else {
             map.extend(
-                decode_form(trimmed)
+                form_pairs(trimmed)
                     .into_iter()
                     .map(|(name, value)| (name, Value::String(value))),
             );
@@ -260,18 +217,6 @@ impl Params {
             Some(_) => Err(bad(format!("{name} must be a JSON array"))),
         }
     }
-}
-
-fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.contains('@')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(char::is_whitespace)
 }
 
 fn member_json(member: &super::Member, email_in_name: bool, report: &SuspensionReport) -> Value {
@@ -392,7 +337,7 @@ impl Allthenticate {
             .filter(|member| member.tag == tag)
             .map(|member| member_json(member, email_in_name, &self.config.suspension_report))
             .collect();
-        Ok(reply(StatusCode::OK, &Value::Array(users)))
+        Ok(json_response(StatusCode::OK, JSON, &Value::Array(users)))
     }
 
     fn get_user(&self, params: &Params) -> Result<Reply, Fail> {
@@ -404,8 +349,9 @@ impl Allthenticate {
             .into_iter()
             .map(|name| vec![name])
             .collect();
-        Ok(reply(
+        Ok(json_response(
             StatusCode::OK,
+            JSON,
             &json!({
                 "policies": policies,
                 "computer_usernames": member.computer_usernames,
@@ -500,8 +446,9 @@ impl Allthenticate {
         let email_id = params.required_int("email_id")?;
         let state = self.lock();
         let member = state.members.get(&email_id).ok_or_else(unknown_member)?;
-        Ok(reply(
+        Ok(json_response(
             StatusCode::OK,
+            JSON,
             &json!({ "email_id": email_id, "smartcards": cards_json(&member.smartcards) }),
         ))
     }
@@ -594,7 +541,7 @@ impl Allthenticate {
             .iter()
             .map(|invite| json!({ "email": invite.email, "added_date": invite.added_date }))
             .collect();
-        reply(StatusCode::OK, &Value::Array(invites))
+        json_response(StatusCode::OK, JSON, &Value::Array(invites))
     }
 
     fn resend_invite(&self, params: &Params) -> Result<Reply, Fail> {
@@ -647,14 +594,14 @@ impl Allthenticate {
                 .ok_or_else(|| bad("Unknown group"))?;
             group_names.push(found.name.clone());
         }
-        let now = self.config.now;
+        let now = self.clock.now();
         let (mut added, mut invited, mut exists, mut invalid, mut add_ids) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (position, email) in emails.iter().enumerate() {
             let Some(email) = email
                 .as_str()
                 .map(str::trim)
-                .filter(|email| is_email(email))
+                .filter(|email| looks_like_email(email))
             else {
                 invalid.push(
                     email
@@ -689,7 +636,7 @@ impl Allthenticate {
                 {
                     state.invites.push(super::PendingInvite {
                         email: email.to_owned(),
-                        added_date: timestamp(now),
+                        added_date: format_utc(now, SPACED_SECONDS),
                         resent: 0,
                     });
                 }
@@ -699,8 +646,9 @@ impl Allthenticate {
                 state.sent_emails.push(email.to_owned());
             }
         }
-        Ok(reply(
+        Ok(json_response(
             StatusCode::OK,
+            JSON,
             &json!({
                 "success": format!("{} added, {} invited", added.len(), invited.len()),
                 "added": added,
@@ -743,19 +691,6 @@ fn parse_cards(items: &[Value]) -> Result<Vec<SmartCard>, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_decoding_handles_plus_and_percent() {
-        assert_eq!(
-            decode_form("email=joe%40developer.com&name=a+b&bad=%zz&empty"),
-            vec![
-                ("email".to_owned(), "joe@developer.com".to_owned()),
-                ("name".to_owned(), "a b".to_owned()),
-                ("bad".to_owned(), "%zz".to_owned()),
-                ("empty".to_owned(), String::new()),
-            ]
-        );
-    }
 
     #[test]
     fn params_accept_documented_spellings() {

@@ -96,6 +96,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use state::{Account, Group, Member, PendingInvite, Policy, SmartCard};
 
+use crate::clock::Clock;
 use state::State;
 
 /// Where the simulator accepts the API key.
@@ -142,13 +143,13 @@ struct Config {
     promote_accepts_user_id: bool,
     suspension_report: SuspensionReport,
     empty_toggle_response: bool,
-    now: SystemTime,
 }
 
 /// A simulated Allthenticate organization. Cheap to clone; clones share the state.
 #[derive(Debug, Clone)]
 pub struct Allthenticate {
     config: Arc<Config>,
+    clock: Arc<Clock>,
     state: Arc<Mutex<State>>,
 }
 
@@ -300,8 +301,8 @@ impl AllthenticateBuilder {
                 promote_accepts_user_id: self.promote_accepts_user_id,
                 suspension_report: self.suspension_report,
                 empty_toggle_response: self.empty_toggle_response,
-                now: self.now,
             }),
+            clock: Arc::new(Clock::new(SystemTime::now, Some(self.now))),
             state: Arc::new(Mutex::new(state)),
         }
     }
@@ -326,6 +327,22 @@ impl Allthenticate {
     /// Where the key is accepted.
     pub fn auth_mode(&self) -> &AuthMode {
         &self.config.auth_mode
+    }
+
+    /// The simulator's current time (default: the builder's
+    /// [`now`](AllthenticateBuilder::now)); invitations are dated with it.
+    pub fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    /// Pins the simulator's clock at `now`.
+    pub fn set_now(&self, now: SystemTime) {
+        self.clock.set_now(now);
+    }
+
+    /// Moves the simulator's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

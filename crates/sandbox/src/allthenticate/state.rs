@@ -1,9 +1,10 @@
 //! The organization's state and the documented effects of each endpoint.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::people::People;
+use crate::time::{SPACED_SECONDS, format_utc};
 
 /// A member of the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +182,10 @@ impl State {
             let Some(person) = people.next() else { break };
             state.invites.push(PendingInvite {
                 email: person.email.clone(),
-                added_date: timestamp(now - Duration::from_secs(DAY * (day as u64 + 1))),
+                added_date: format_utc(
+                    now - Duration::from_secs(DAY * (day as u64 + 1)),
+                    SPACED_SECONDS,
+                ),
                 resent: 0,
             });
         }
@@ -242,10 +246,12 @@ impl State {
             .to_owned(),
             email_status: if onboarded { "CONFIRMED" } else { "PENDING" }.to_owned(),
             suspended: false,
-            created: Some(timestamp(joined)),
-            confirmed: onboarded.then(|| timestamp(joined + Duration::from_secs(11))),
-            active_date: onboarded.then(|| timestamp(active)),
-            device_added: onboarded.then(|| timestamp(joined + Duration::from_secs(29))),
+            created: Some(format_utc(joined, SPACED_SECONDS)),
+            confirmed: onboarded
+                .then(|| format_utc(joined + Duration::from_secs(11), SPACED_SECONDS)),
+            active_date: onboarded.then(|| format_utc(active, SPACED_SECONDS)),
+            device_added: onboarded
+                .then(|| format_utc(joined + Duration::from_secs(29), SPACED_SECONDS)),
             computer_usernames,
             smartcards,
             groups,
@@ -307,7 +313,7 @@ impl State {
         self.next_email_id += 1;
         let unique_id = self.next_unique_id;
         self.next_unique_id += 1;
-        let stamp = timestamp(now);
+        let stamp = format_utc(now, SPACED_SECONDS);
         self.members.insert(
             email_id,
             Member {
@@ -335,54 +341,11 @@ impl State {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in UTC.
-pub(crate) fn timestamp(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    let days = i64::try_from(secs / DAY).unwrap_or(0);
-    let rest = secs % DAY;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rest / 3600,
-        (rest / 60) % 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::time::UNIX_EPOCH;
 
-    #[test]
-    fn timestamps_use_the_vendor_format() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_674_517_595);
-        assert_eq!(timestamp(t), "2023-01-23 23:46:35");
-        assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01 00:00:00");
-        assert_eq!(
-            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "2000-02-29 00:00:00"
-        );
-    }
+    use super::*;
 
     #[test]
     fn generated_ids_differ_and_sole_policies_go_with_their_member() {

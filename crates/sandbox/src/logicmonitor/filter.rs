@@ -68,7 +68,7 @@ impl Filter {
     /// Parses the `filter` query value as the query parser hands it over (decoded once):
     /// decodes it a second time, as LogicMonitor does, then parses it.
     pub(crate) fn from_query(decoded_once: &str) -> Result<Self, String> {
-        Self::parse(&super::api::decode(decoded_once))
+        Self::parse(&crate::wire::form_decode(decoded_once))
     }
 
     /// Parses a fully decoded filter; the error says what is wrong.

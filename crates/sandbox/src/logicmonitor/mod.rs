@@ -120,6 +120,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::any;
 
+use crate::clock::Clock;
 use store::{Choices, Seed, Store};
 
 /// The path prefix of every LogicMonitor route.
@@ -139,19 +140,11 @@ pub struct LogicMonitorSandbox {
 
 struct Inner {
     store: RwLock<Store>,
-    clock: Mutex<ClockState>,
+    clock: Clock,
     limits: Mutex<api::RateLimits>,
     access_id: String,
     access_key: String,
     bearer: String,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct ClockState {
-    /// A fixed time, or `None` for the system clock.
-    fixed: Option<SystemTime>,
-    /// Added to either.
-    offset: Duration,
 }
 
 impl fmt::Debug for LogicMonitorSandbox {
@@ -355,10 +348,7 @@ impl LogicMonitorSandboxBuilder {
         LogicMonitorSandbox {
             inner: Arc::new(Inner {
                 store: RwLock::new(store),
-                clock: Mutex::new(ClockState {
-                    fixed: self.now,
-                    offset: Duration::ZERO,
-                }),
+                clock: Clock::new(SystemTime::now, self.now),
                 limits: Mutex::new(limits),
                 access_id,
                 access_key,
@@ -401,21 +391,17 @@ impl LogicMonitorSandbox {
 
     /// The sandbox's current time.
     pub fn now(&self) -> SystemTime {
-        let clock = *lock(&self.inner.clock);
-        clock.fixed.unwrap_or_else(SystemTime::now) + clock.offset
+        self.inner.clock.now()
     }
 
     /// Moves the sandbox's clock forward (LMv1 windows, rate windows).
     pub fn advance(&self, by: Duration) {
-        lock(&self.inner.clock).offset += by;
+        self.inner.clock.advance(by);
     }
 
     /// Pins the clock at `now`.
     pub fn set_now(&self, now: SystemTime) {
-        *lock(&self.inner.clock) = ClockState {
-            fixed: Some(now),
-            offset: Duration::ZERO,
-        };
+        self.inner.clock.set_now(now);
     }
 
     /// Limits every route to `limit` requests per `window`, or lifts limits with `None`.

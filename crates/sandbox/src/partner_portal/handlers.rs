@@ -2,16 +2,17 @@
 
 use std::collections::HashMap;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State as AxumState};
 use axum::response::Response;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{AUTHORIZATION, RETRY_AFTER};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde_json::{Value, json};
 
 use super::PartnerPortalSim;
 use super::state::{Admission, ApiError, Outcome, State};
+use crate::wire::{JSON, json_response};
 
 type Sim = AxumState<PartnerPortalSim>;
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -123,7 +124,7 @@ fn serve(
     operation: impl FnOnce(&mut State) -> Outcome,
 ) -> Response {
     let config = sim.config();
-    let now = (config.time)();
+    let now = config.clock.now();
     let token = bearer(headers);
     let mut state = sim.lock();
     let admission = state.admit(token.unwrap_or(""), now, config.quota, config.window);
@@ -170,10 +171,8 @@ fn serve(
 }
 
 fn respond(status: StatusCode, body: &Value, admission: Admission) -> Response {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = status;
+    let mut response = json_response(status, JSON, body);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(
         HeaderName::from_static("x-ratelimit-limit"),
         HeaderValue::from(admission.limit),

@@ -30,7 +30,9 @@
 //! The simulator reads the time through a [`TimeSource`] closure (default:
 //! `SystemTime::now`). Tests that pace against the quota share one virtual clock
 //! between the client and the simulator: the client's sleeps advance the clock, and
-//! the simulator sees the window reset without anyone waiting a real minute.
+//! the simulator sees the window reset without anyone waiting a real minute. A test
+//! may also pin the clock ([`PartnerPortalSim::set_now`]) and move it
+//! ([`PartnerPortalSim::advance`]), as with the other simulators.
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
@@ -57,7 +59,6 @@
 
 mod handlers;
 mod state;
-mod time;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -66,6 +67,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::get;
 
+use crate::clock::Clock;
 use state::{Portal, State};
 pub use state::{SimAttribute, SimRole, SimUser};
 
@@ -114,7 +116,7 @@ pub(crate) struct Config {
     pub(crate) read_only_keys: Vec<String>,
     pub(crate) quota: u32,
     pub(crate) window: Duration,
-    pub(crate) time: TimeSource,
+    pub(crate) clock: Clock,
 }
 
 impl PartnerPortalSim {
@@ -231,7 +233,17 @@ impl PartnerPortalSim {
 
     /// The simulator's current time.
     pub fn now(&self) -> SystemTime {
-        (self.inner.config.time)()
+        self.inner.config.clock.now()
+    }
+
+    /// Pins the simulator's clock at `now` (rate windows run on it).
+    pub fn set_now(&self, now: SystemTime) {
+        self.inner.config.clock.set_now(now);
+    }
+
+    /// Moves the simulator's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.inner.config.clock.advance(by);
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -400,7 +412,7 @@ impl PartnerPortalSimBuilder {
                     read_only_keys,
                     quota: self.quota,
                     window: self.window,
-                    time: self.time,
+                    clock: Clock::new(move || (self.time)(), None),
                 },
                 state: Mutex::new(state),
                 first_portal: self.portal_id,

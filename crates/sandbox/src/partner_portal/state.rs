@@ -8,9 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::time::{epoch_millis, iso8601};
 use super::{DEFAULT_PAGE_LIMIT, LastLoginFormat, MAX_PAGE_LIMIT};
 use crate::People;
+use crate::time::{RFC3339_MILLIS, epoch_millis, format_utc};
+use crate::wire::looks_like_email;
 
 /// A portal user as the simulator stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,7 +287,7 @@ impl State {
     fn user_json(&self, user: &SimUser) -> Value {
         let last = match (user.last_logged_at, self.format) {
             (None, _) => Value::Null,
-            (Some(at), LastLoginFormat::Iso8601) => Value::String(iso8601(at)),
+            (Some(at), LastLoginFormat::Iso8601) => Value::String(format_utc(at, RFC3339_MILLIS)),
             (Some(at), LastLoginFormat::EpochMillis) => json!(epoch_millis(at)),
         };
         json!({
@@ -564,16 +565,6 @@ fn required_text(body: &Map<String, Value>, field: &str) -> Result<String, ApiEr
         Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
         None => Err(ApiError::bad_request(format!("{field} is required"))),
     }
-}
-
-fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !email.chars().any(char::is_whitespace)
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
 }
 
 fn valid_locale(locale: &str) -> bool {
