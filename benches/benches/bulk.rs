@@ -170,7 +170,7 @@ fn entries(users: usize, rounds: &[Round]) -> Vec<Entry> {
         Entry {
             name: "portalctl offboard --from: 429 responses (all rounds)".into(),
             value: rejected as f64,
-            unit: "".into(),
+            unit: "responses".into(),
             baseline: None,
             baseline_value: None,
             target: "0".into(),

@@ -1,6 +1,7 @@
 //! Running the release `portalctl` binary as a user would, in a child process, against
 //! sandbox portals served by this process: [`binary`], [`run`] and [`PortalSet`].
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -219,6 +220,29 @@ impl PortalSet {
                 "vendor = \"logicmonitor\"\naccess_id_env = \"B_LM_ID\"\naccess_key_env = \"B_LM_KEY\"".into(),
             ));
         }
+        let (servers, config) = self.serve(portals, home).await;
+        let mut emails: Vec<String> = emails
+            .into_iter()
+            .map(|email| email.to_lowercase())
+            .filter(|email| !email.is_empty())
+            .collect();
+        emails.sort_unstable();
+        emails.dedup();
+        StartedPortals {
+            whaly,
+            servers,
+            config,
+            env,
+            emails,
+        }
+    }
+
+    /// Serves each named portal, with the latency, and writes the portals file for them.
+    async fn serve(
+        &self,
+        portals: Vec<(&'static str, SandboxBuilder, String)>,
+        home: &Path,
+    ) -> (Vec<(&'static str, Sandbox)>, PathBuf) {
         let mut servers = Vec::new();
         let mut text = String::new();
         for (name, builder, settings) in portals {
@@ -235,27 +259,15 @@ impl PortalSet {
             } else {
                 server.base_url().to_string()
             };
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "[[portals]]\nname = \"{name}\"\nbase_url = \"{base_url}\"\n{settings}\n\n"
-            ));
+            );
             servers.push((name, server));
         }
         let config = home.join("portals.toml");
         std::fs::create_dir_all(home).expect("a scratch directory");
         std::fs::write(&config, text).expect("write the portals file");
-        let mut emails: Vec<String> = emails
-            .into_iter()
-            .map(|email| email.to_lowercase())
-            .filter(|email| !email.is_empty())
-            .collect();
-        emails.sort_unstable();
-        emails.dedup();
-        StartedPortals {
-            whaly,
-            servers,
-            config,
-            env,
-            emails,
-        }
+        (servers, config)
     }
 }
