@@ -51,6 +51,7 @@ mod request;
 pub mod retry;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod transport;
 pub mod validate;
 
 pub use auth::{Authenticate, BearerAuth, HeaderAuth, NoAuth, SignableRequest};
@@ -71,8 +72,12 @@ pub use paginate::{
 pub use rate_limit::{RateLimitHeaders, RateLimitInfo, ResetHeader};
 pub use request::{RequestBuilder, Response, decode_json};
 pub use retry::RetryPolicy;
+pub use transport::TransportOptions;
 
 pub use http::{HeaderName, HeaderValue, Method, StatusCode};
+/// The HTTP library underneath, for building a client to pass to
+/// [`TransportOptions::reqwest_client`] without depending on a matching version.
+pub use reqwest;
 pub use secrecy::{ExposeSecret, SecretString};
 
 /// The README's examples, compiled and run as doc tests.
