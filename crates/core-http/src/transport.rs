@@ -218,11 +218,8 @@ macro_rules! transport_setters {
             self
         }
 
-        #[doc = concat!(
-                            "The `User-Agent` header (default `",
-                            $crate::default_user_agent!(),
-                            "`). Ignored with a [`reqwest_client`](Self::reqwest_client)."
-                        )]
+        #[doc = concat!("The `User-Agent` header (default `", $crate::default_user_agent!(), "`).")]
+        /// Ignored with a [`reqwest_client`](Self::reqwest_client).
         #[must_use]
         pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
             self.transport = self.transport.user_agent(user_agent);
