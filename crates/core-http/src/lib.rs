@@ -7,6 +7,9 @@
 //!
 //! - **Transport security**: plain `http://` only to loopback hosts unless explicitly
 //!   allowed, no redirects followed, rustls for TLS, a cap on response size.
+//! - **Transport options** ([`TransportOptions`]): timeouts, retry policy, clock, user
+//!   agent, the insecure-http opt-in and a caller's `reqwest::Client`, defined once and
+//!   given to every client crate's builder by [`transport_setters!`].
 //! - **Retries** ([`retry`]): a pure decision function. Idempotent operations retry on
 //!   429, 500, 502, 503, 504, timeouts and lost connections; others only when the server
 //!   certainly did not act (429, connection refused). `Retry-After` in seconds or as an
