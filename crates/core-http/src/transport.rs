@@ -202,8 +202,9 @@ macro_rules! transport_setters {
             self
         }
 
-        /// When and how to retry (default `RetryPolicy::default()`: four attempts). Reads
-        /// retry on 429, 5xx and timeouts; writes only when the server certainly did not act.
+        /// When and how to retry (default `RetryPolicy::default()`: four attempts).
+        /// Idempotent calls retry on 429, 500, 502, 503, 504 and timeouts; others only when the
+        /// server certainly did not act.
         #[must_use]
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.transport = self.transport.retry_policy(policy);
