@@ -1,12 +1,10 @@
 //! The client, its builder, and the wire choices it configures.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
-use core_http::clock::Clock;
 use core_http::{
-    Error, ExposeSecret, HttpClient, Method, Operation, Response, Result, RetryPolicy, SecretString,
+    Error, ExposeSecret, HttpClient, Method, Operation, Response, Result, SecretString,
+    TransportOptions,
 };
 
 use crate::auth::{ApiKeyAuth, AuthPlacement};
@@ -138,11 +136,7 @@ pub struct ClientBuilder {
     arrays: ArrayEncoding,
     invite_method: Method,
     suspension: SuspensionSource,
-    timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    clock: Option<Arc<dyn Clock>>,
-    allow_insecure_http: bool,
-    user_agent: Option<String>,
+    transport: TransportOptions,
 }
 
 impl Default for ClientBuilder {
@@ -155,16 +149,14 @@ impl Default for ClientBuilder {
             arrays: ArrayEncoding::default(),
             invite_method: Method::PUT,
             suspension: SuspensionSource::default(),
-            timeout: None,
-            retry: None,
-            clock: None,
-            allow_insecure_http: false,
-            user_agent: None,
+            transport: TransportOptions::default(),
         }
     }
 }
 
 impl ClientBuilder {
+    core_http::transport_setters!();
+
     /// The API root (required; Allthenticate publishes none). Endpoint names are joined
     /// onto it, so a prefix such as `https://host/api` is kept. It must not carry a query
     /// string or fragment.
@@ -221,41 +213,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default: core-http's 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Retry policy (default: core-http's).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The clock for retries (tests inject `core_http::clock::ManualClock`).
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// Allows plain `http://` to a non-loopback host (the key then travels in clear text).
-    #[must_use]
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// The `User-Agent` header.
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
     /// Checks the configuration and builds the client. Nothing is sent.
     ///
     /// Every problem is [`Error::Config`] naming the setting: a missing base URL or key,
@@ -265,7 +222,7 @@ impl ClientBuilder {
         let base_url = self.base_url.ok_or_else(|| {
             Error::config("base_url", "required: Allthenticate publishes no API host")
         })?;
-        core_http::check_base_url(&base_url, self.allow_insecure_http)?;
+        self.transport.check_base_url(&base_url)?;
         let key = self
             .api_key
             .ok_or_else(|| Error::config("api_key", "required"))?;
@@ -290,7 +247,7 @@ impl ClientBuilder {
         if self.invite_method != Method::PUT && self.invite_method != Method::POST {
             return Err(Error::config("invite_method", "must be PUT or POST"));
         }
-        let mut http = HttpClient::builder(base_url)
+        let http = HttpClient::builder(base_url)
             .vendor("allthenticate")
             .auth(ApiKeyAuth {
                 key,
@@ -298,19 +255,8 @@ impl ClientBuilder {
             })
             .error_decoder(AllthenticateErrorDecoder)
             .rate_limit_headers(None)
-            .allow_insecure_http(self.allow_insecure_http)
-            .user_agent(self.user_agent.unwrap_or_else(|| {
-                concat!("allthenticate-client/", env!("CARGO_PKG_VERSION")).to_owned()
-            }));
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
-        if let Some(retry) = self.retry {
-            http = http.retry_policy(retry);
-        }
-        if let Some(clock) = self.clock {
-            http = http.clock(clock);
-        }
+            .user_agent(core_http::default_user_agent!())
+            .transport(self.transport);
         Ok(Client {
             http: http.build()?,
             wire: Wire {
@@ -334,6 +280,7 @@ impl fmt::Debug for ClientBuilder {
             .field("arrays", &self.arrays)
             .field("invite_method", &self.invite_method)
             .field("suspension_source", &self.suspension)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }

@@ -19,6 +19,12 @@
 //! | `POST /invites` | [`Invites::resend`] |
 //! | `PUT /invites` | [`Invites::invite`] |
 //!
+//! - **Transport.** [`ClientBuilder`] takes core-http's transport options, named and
+//!   documented alike in every portal client: `timeout`, `connect_timeout`,
+//!   `retry_policy`, `clock`, `user_agent` (default `allthenticate-client/<version>`),
+//!   `allow_insecure_http` and `reqwest_client`, or several at once with
+//!   `transport(`[`TransportOptions`]`)`.
+//!
 //! Models are generated from `openapi.json` by `cargo xtask codegen`. Ranks, user tags,
 //! `ad_status` and `email_status` are open enums ([`Rank`], [`UserTag`], [`AdStatus`],
 //! [`EmailStatus`]) with an `Unknown(String)` fallback; timestamps are [`Timestamp`]s.
@@ -129,7 +135,7 @@ mod validate;
 
 pub use auth::AuthPlacement;
 pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder};
-pub use core_http::{Error, Result, SecretString};
+pub use core_http::{Error, Result, SecretString, TransportOptions};
 pub use error::AllthenticateErrorDecoder;
 pub use generated::{
     ComputerUsernameEntry, Invite, InviteGroup, InviteResult, Message, SmartCard, SmartCardList,

@@ -797,3 +797,10 @@ async fn suspension_read_from_a_configured_field() {
         Err(Error::Config { field, .. }) if field == "suspension_source"
     ));
 }
+
+core_http::transport_option_tests! {
+    builder: |base_url| Client::builder().base_url(base_url).api_key(SecretString::from(KEY)),
+    call: |client| client.users().list().send().await,
+    path: "/multipleusers",
+    body: fixture("multipleusers_reference.json"),
+}

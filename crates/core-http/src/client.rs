@@ -9,13 +9,14 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use url::{Host, Url};
 
 use crate::auth::{Authenticate, NoAuth};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::error::{DefaultErrorDecoder, Error, ErrorDecoder, Result};
 use crate::operation::Operation;
 use crate::pacer::{Pacer, RateLimitScope};
 use crate::rate_limit::RateLimitHeaders;
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
+use crate::transport::TransportOptions;
 
 /// Default whole-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,6 +39,8 @@ pub(crate) struct Inner {
     pub(crate) vendor: &'static str,
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Duration,
+    /// `None` when the caller's own `reqwest::Client` decides.
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) auth: Arc<dyn Authenticate>,
     pub(crate) error_decoder: Arc<dyn ErrorDecoder>,
@@ -78,6 +81,7 @@ impl fmt::Debug for HttpClient {
             .field("vendor", &inner.vendor)
             .field("base_url", &inner.base_url.as_str())
             .field("timeout", &inner.timeout)
+            .field("connect_timeout", &inner.connect_timeout)
             .field("auth", &inner.auth)
             .field("retry", &inner.retry)
             .field("rate_limit_headers", &inner.rate_limit_headers)
@@ -90,20 +94,14 @@ impl fmt::Debug for HttpClient {
 pub struct HttpClientBuilder {
     base_url: String,
     vendor: &'static str,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
+    transport: TransportOptions,
     default_headers: HeaderMap,
     auth: Arc<dyn Authenticate>,
     error_decoder: Arc<dyn ErrorDecoder>,
-    retry: RetryPolicy,
     rate_limit_headers: Option<RateLimitHeaders>,
     rate_limit_scope: RateLimitScope,
-    clock: Arc<dyn Clock>,
     max_response_bytes: usize,
     request_id_headers: Vec<HeaderName>,
-    allow_insecure_http: bool,
-    reqwest_client: Option<reqwest::Client>,
 }
 
 impl HttpClientBuilder {
@@ -111,23 +109,17 @@ impl HttpClientBuilder {
         Self {
             base_url,
             vendor: "http",
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: concat!("core-http/", env!("CARGO_PKG_VERSION")).to_owned(),
+            transport: TransportOptions::default(),
             default_headers: HeaderMap::new(),
             auth: Arc::new(NoAuth),
             error_decoder: Arc::new(DefaultErrorDecoder),
-            retry: RetryPolicy::default(),
             rate_limit_headers: Some(RateLimitHeaders::default()),
             rate_limit_scope: RateLimitScope::default(),
-            clock: Arc::new(SystemClock),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             request_id_headers: vec![
                 HeaderName::from_static("x-request-id"),
                 HeaderName::from_static("request-id"),
             ],
-            allow_insecure_http: false,
-            reqwest_client: None,
         }
     }
 
@@ -138,26 +130,7 @@ impl HttpClientBuilder {
         self
     }
 
-    /// Whole-request timeout, body included (default 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Connect timeout (default 10 s). Ignored with [`reqwest_client`](Self::reqwest_client).
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header. Ignored with [`reqwest_client`](Self::reqwest_client).
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
+    crate::transport_setters!();
 
     /// A header sent with every request, such as `X-Version: 3`.
     #[must_use]
@@ -180,13 +153,6 @@ impl HttpClientBuilder {
         self
     }
 
-    /// When and how to retry (default: [`RetryPolicy::default`]).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
     /// The vendor's rate-limit header names, or `None` to ignore them and not pace.
     #[must_use]
     pub fn rate_limit_headers(mut self, headers: Option<RateLimitHeaders>) -> Self {
@@ -198,13 +164,6 @@ impl HttpClientBuilder {
     #[must_use]
     pub fn rate_limit_scope(mut self, scope: RateLimitScope) -> Self {
         self.rate_limit_scope = scope;
-        self
-    }
-
-    /// The clock for retries, pacing and signing; tests inject one that does not wait.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
         self
     }
 
@@ -223,61 +182,60 @@ impl HttpClientBuilder {
         self
     }
 
-    /// Allows plain `http://` to a host that is not loopback. Credentials then travel in
-    /// clear text: only for trusted test networks.
-    #[must_use]
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Uses a caller-built `reqwest::Client` (proxies, extra root certificates). Its own
-    /// redirect, user-agent and connect settings then apply; the default client follows
-    /// no redirects.
-    #[must_use]
-    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
-        self.reqwest_client = Some(client);
-        self
-    }
-
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<HttpClient> {
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let base_url = self.transport.check_base_url(&self.base_url)?;
+        let clock = self.transport.effective_clock();
+        let TransportOptions {
+            timeout,
+            connect_timeout,
+            retry_policy,
+            clock: _,
+            user_agent,
+            allow_insecure_http,
+            reqwest_client,
+        } = self.transport;
+        let retry = retry_policy.unwrap_or_default();
         if self.max_response_bytes == 0 {
             return Err(Error::config(
                 "max_response_bytes",
                 "must be greater than zero",
             ));
         }
-        if self.retry.max_attempts == 0 {
+        if retry.max_attempts == 0 {
             return Err(Error::config(
                 "retry_policy.max_attempts",
                 "must be at least 1",
             ));
         }
-        let http = match self.reqwest_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .user_agent(self.user_agent)
+        let (http, connect_timeout) = if let Some(client) = reqwest_client {
+            (client, None)
+        } else {
+            let connect_timeout = connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+            let user_agent = user_agent.unwrap_or_else(|| crate::default_user_agent!().to_owned());
+            let client = reqwest::Client::builder()
+                .connect_timeout(connect_timeout)
+                .user_agent(user_agent)
                 .redirect(reqwest::redirect::Policy::none())
-                .https_only(!self.allow_insecure_http && base_url.scheme() == "https")
+                .https_only(!allow_insecure_http.unwrap_or(false) && base_url.scheme() == "https")
                 .build()
-                .map_err(|error| Error::config("http_client", error.without_url().to_string()))?,
+                .map_err(|error| Error::config("http_client", error.without_url().to_string()))?;
+            (client, Some(connect_timeout))
         };
         Ok(HttpClient {
             inner: Arc::new(Inner {
                 base_url,
                 vendor: self.vendor,
                 http,
-                timeout: self.timeout,
+                timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+                connect_timeout,
                 default_headers: self.default_headers,
                 auth: self.auth,
                 error_decoder: self.error_decoder,
-                retry: self.retry,
+                retry,
                 rate_limit_headers: self.rate_limit_headers,
                 pacer: Pacer::new(self.rate_limit_scope),
-                clock: self.clock,
+                clock,
                 max_response_bytes: self.max_response_bytes,
                 request_id_headers: self.request_id_headers,
             }),
@@ -290,10 +248,8 @@ impl fmt::Debug for HttpClientBuilder {
         f.debug_struct("HttpClientBuilder")
             .field("base_url", &self.base_url)
             .field("vendor", &self.vendor)
-            .field("timeout", &self.timeout)
+            .field("transport", &self.transport)
             .field("auth", &self.auth)
-            .field("retry", &self.retry)
-            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }

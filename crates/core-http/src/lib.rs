@@ -7,6 +7,9 @@
 //!
 //! - **Transport security**: plain `http://` only to loopback hosts unless explicitly
 //!   allowed, no redirects followed, rustls for TLS, a cap on response size.
+//! - **Transport options** ([`TransportOptions`]): timeouts, retry policy, clock, user
+//!   agent, the insecure-http opt-in and a caller's `reqwest::Client`, defined once and
+//!   given to every client crate's builder by [`transport_setters!`].
 //! - **Retries** ([`retry`]): a pure decision function. Idempotent operations retry on
 //!   429, 500, 502, 503, 504, timeouts and lost connections; others only when the server
 //!   certainly did not act (429, connection refused). `Retry-After` in seconds or as an
@@ -51,6 +54,7 @@ mod request;
 pub mod retry;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod transport;
 pub mod validate;
 
 pub use auth::{Authenticate, BearerAuth, HeaderAuth, NoAuth, SignableRequest};
@@ -71,8 +75,12 @@ pub use paginate::{
 pub use rate_limit::{RateLimitHeaders, RateLimitInfo, ResetHeader};
 pub use request::{RequestBuilder, Response, decode_json};
 pub use retry::RetryPolicy;
+pub use transport::TransportOptions;
 
 pub use http::{HeaderName, HeaderValue, Method, StatusCode};
+/// The HTTP library underneath, for building a client to pass to
+/// [`TransportOptions::reqwest_client`] without depending on a matching version.
+pub use reqwest;
 pub use secrecy::{ExposeSecret, SecretString};
 
 /// The README's examples, compiled and run as doc tests.

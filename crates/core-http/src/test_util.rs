@@ -73,3 +73,151 @@ impl<'a> MakeWriter<'a> for Buffer {
         self.clone()
     }
 }
+
+/// Expands to one test, `every_transport_option_reaches_the_wire_or_the_client`, proving
+/// that a builder with the [`transport_setters!`](crate::transport_setters) passes each
+/// option through: against an `httpmock` server on loopback, the `User-Agent` set (and the
+/// crate's [`default_user_agent!`](crate::default_user_agent) otherwise) and a caller's
+/// `reqwest::Client` reach the wire, `transport` sets options at once, `timeout` ends a
+/// slow response with [`Error::Timeout`](crate::Error::Timeout), `retry_policy` sets the
+/// attempts, `clock` does the waiting, `connect_timeout` reaches the client, and
+/// `allow_insecure_http` decides whether a plain-`http` remote base URL is refused with
+/// [`Error::Config`](crate::Error::Config).
+///
+/// - `builder: |base_url| ...`: a builder for the server whose root URL (no trailing slash)
+///   is `base_url`, with credentials, ready to build.
+/// - `call: |client| ...`: one read on the built client, awaited, returning a `Result`.
+/// - `path`, `body`: the path that read requests, and a JSON body it accepts with `200`.
+///
+/// The calling crate needs `httpmock` and `tokio` (with `macros`) as dev-dependencies.
+#[macro_export]
+macro_rules! transport_option_tests {
+    (
+        builder: |$base_url:ident| $builder:expr,
+        call: |$client:ident| $call:expr,
+        path: $path:expr,
+        body: $body:expr $(,)?
+    ) => {
+        #[tokio::test]
+        async fn every_transport_option_reaches_the_wire_or_the_client() {
+            let builder = |$base_url: String| $builder;
+            let server = ::httpmock::MockServer::start_async().await;
+            let serve_with = |name: &'static str, value: &'static str| {
+                server.mock_async(move |when, then| {
+                    when.path($path).header(name, value);
+                    then.status(200)
+                        .header("content-type", "application/json")
+                        .body($body);
+                })
+            };
+
+            let by_setter = serve_with("user-agent", "transport-check/setter").await;
+            let $client = builder(server.base_url())
+                .user_agent("transport-check/setter")
+                .build()
+                .expect("builds with a user agent");
+            let result = ($call).map(drop);
+            assert!(result.is_ok(), "user_agent: {result:?}");
+            by_setter.assert_calls_async(1).await;
+
+            let by_default = serve_with("user-agent", $crate::default_user_agent!()).await;
+            let $client = builder(server.base_url()).build().expect("builds");
+            let result = ($call).map(drop);
+            assert!(result.is_ok(), "default user agent: {result:?}");
+            by_default.assert_calls_async(1).await;
+
+            let at_once = serve_with("user-agent", "transport-check/at-once").await;
+            let $client = builder(server.base_url())
+                .transport($crate::TransportOptions::default().user_agent("transport-check/at-once"))
+                .build()
+                .expect("builds with transport options");
+            let result = ($call).map(drop);
+            assert!(result.is_ok(), "transport: {result:?}");
+            at_once.assert_calls_async(1).await;
+
+            let by_caller = serve_with("x-transport-check", "caller-client").await;
+            let mut headers = $crate::reqwest::header::HeaderMap::new();
+            headers.insert(
+                "x-transport-check",
+                $crate::HeaderValue::from_static("caller-client"),
+            );
+            let caller_client = $crate::reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("a reqwest client");
+            let $client = builder(server.base_url())
+                .reqwest_client(caller_client)
+                .build()
+                .expect("builds with a caller's client");
+            let result = ($call).map(drop);
+            assert!(result.is_ok(), "reqwest_client: {result:?}");
+            by_caller.assert_calls_async(1).await;
+
+            let slow_server = ::httpmock::MockServer::start_async().await;
+            slow_server
+                .mock_async(|when, then| {
+                    when.path($path);
+                    then.status(200)
+                        .header("content-type", "application/json")
+                        .body($body)
+                        .delay(::std::time::Duration::from_secs(3));
+                })
+                .await;
+            let $client = builder(slow_server.base_url())
+                .timeout(::std::time::Duration::from_millis(150))
+                .retry_policy($crate::RetryPolicy::none())
+                .build()
+                .expect("builds with a timeout");
+            let result = ($call).map(drop);
+            assert!(
+                matches!(result, Err($crate::Error::Timeout { .. })),
+                "timeout: {result:?}"
+            );
+
+            let busy_server = ::httpmock::MockServer::start_async().await;
+            let busy = busy_server
+                .mock_async(|when, then| {
+                    when.path($path);
+                    then.status(503).header("retry-after", "3");
+                })
+                .await;
+            let clock = $crate::test_util::ManualClock::new(::std::time::SystemTime::now());
+            let $client = builder(busy_server.base_url())
+                .retry_policy($crate::RetryPolicy {
+                    max_attempts: 2,
+                    ..$crate::RetryPolicy::default()
+                })
+                .clock(::std::sync::Arc::new(clock.clone()))
+                .build()
+                .expect("builds with a retry policy and a clock");
+            let result = ($call).map(drop);
+            assert!(result.is_err(), "retry_policy: {result:?}");
+            busy.assert_calls_async(2).await;
+            assert_eq!(clock.sleeps(), [::std::time::Duration::from_secs(3)], "clock");
+
+            let $client = builder(server.base_url())
+                .connect_timeout(::std::time::Duration::from_millis(1234))
+                .build()
+                .expect("builds with a connect timeout");
+            let shown = format!("{:?}", $client);
+            assert!(
+                shown.contains("connect_timeout: Some(1.234s)"),
+                "connect_timeout: {shown}"
+            );
+
+            let refused = builder("http://portal.example".to_owned())
+                .allow_insecure_http(false)
+                .build()
+                .map(drop);
+            assert!(
+                matches!(&refused, Err($crate::Error::Config { field, .. }) if field == "base_url"),
+                "allow_insecure_http(false): {refused:?}"
+            );
+            let allowed = builder("http://portal.example".to_owned())
+                .allow_insecure_http(true)
+                .build()
+                .map(drop);
+            assert!(allowed.is_ok(), "allow_insecure_http(true): {allowed:?}");
+        }
+    };
+}

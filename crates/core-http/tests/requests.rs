@@ -243,3 +243,10 @@ fn plain_http_to_a_remote_host_is_refused_at_build_time() {
             .is_ok()
     );
 }
+
+core_http::transport_option_tests! {
+    builder: |base_url| HttpClient::builder(base_url),
+    call: |client| client.request(&LIST_ITEMS).send().await,
+    path: "/items",
+    body: "[]",
+}

@@ -1,12 +1,10 @@
 //! The client and its builder.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use core_http::{
-    BearerAuth, Clock, Error, HeaderName, HeaderValue, HttpClient, RateLimitHeaders,
-    RateLimitScope, ResetHeader, Result, RetryPolicy, SecretString, SystemClock,
+    BearerAuth, Error, HeaderName, HeaderValue, HttpClient, RateLimitHeaders, RateLimitScope,
+    ResetHeader, Result, SecretString, TransportOptions,
 };
 
 use crate::auth::{Credentials, Lmv1Auth};
@@ -58,9 +56,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     account: Option<String>,
     credentials: Option<Credentials>,
-    clock: Option<Arc<dyn Clock>>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
+    transport: TransportOptions,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -69,11 +65,14 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("account", &self.account)
             .field("credentials", &self.credentials)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    core_http::transport_setters!();
+
     /// The portal's account name: the base URL becomes
     /// `https://{account}.logicmonitor.com/santaba/rest`.
     #[must_use]
@@ -114,27 +113,6 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock used for LMv1 timestamps, retries and pacing (default: the system clock).
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// The retry policy (default: core-http's).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Whole-request timeout (default 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         let base_url = match (self.base_url, self.account) {
@@ -153,10 +131,11 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::config("credentials", "set LMv1 or bearer credentials"))?;
-        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        // LMv1 signs with the same clock the transport uses.
+        let clock = self.transport.effective_clock();
         let mut builder = HttpClient::builder(base_url)
             .vendor("logicmonitor")
-            .user_agent(concat!("logicmonitor-client/", env!("CARGO_PKG_VERSION")))
+            .user_agent(core_http::default_user_agent!())
             .default_header(
                 HeaderName::from_static("x-version"),
                 HeaderValue::from_static("3"),
@@ -169,7 +148,7 @@ impl ClientBuilder {
                 ResetHeader::WindowSeconds,
             )))
             .rate_limit_scope(RateLimitScope::Operation)
-            .clock(Arc::clone(&clock));
+            .transport(self.transport);
         builder = match credentials {
             Credentials::Lmv1 {
                 access_id,
@@ -185,12 +164,6 @@ impl ClientBuilder {
             }
             Credentials::Bearer(token) => builder.auth(BearerAuth::new(&token)),
         };
-        if let Some(retry) = self.retry {
-            builder = builder.retry_policy(retry);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
         Ok(Client {
             http: builder.build()?,
         })

@@ -29,6 +29,11 @@
 //!   and escaped, so a value can not change the filter's meaning, and encoded twice as
 //!   LogicMonitor's own PowerShell module does (its servers decode `filter` twice), so
 //!   `+`, `%`, parentheses and the like reach the server intact.
+//! - **Transport.** [`ClientBuilder`] takes core-http's transport options, named and
+//!   documented alike in every portal client: `timeout`, `connect_timeout`,
+//!   `retry_policy`, `clock`, `user_agent` (default `logicmonitor-client/<version>`),
+//!   `allow_insecure_http` and `reqwest_client`, or several at once with
+//!   `transport(`[`TransportOptions`]`)`.
 //! - Inputs are checked before anything is sent: empty usernames, malformed emails,
 //!   passwords outside the UI policy, no roles, page sizes outside 1..=1000, non-positive
 //!   ids, bad field names all give [`Error::InvalidInput`].
@@ -94,7 +99,7 @@ mod users;
 
 pub use auth::{Credentials, Lmv1Auth, lmv1_signature};
 pub use client::{Client, ClientBuilder};
-pub use core_http::{Error, Result};
+pub use core_http::{Error, Result, TransportOptions};
 pub use error::LogicMonitorErrorDecoder;
 pub use filter::{Clause, Filter, FilterValue, Operator};
 pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};

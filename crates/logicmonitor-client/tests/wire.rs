@@ -887,3 +887,12 @@ async fn an_empty_page_before_total_ends_the_listing_and_reports_the_shortfall()
         (2, Some(5))
     );
 }
+
+core_http::transport_option_tests! {
+    builder: |base_url| Client::builder()
+        .base_url(format!("{base_url}/santaba/rest"))
+        .lmv1(ACCESS_ID, SecretString::from(ACCESS_KEY)),
+    call: |client| client.users().list().send().await,
+    path: "/santaba/rest/setting/admins",
+    body: fixture("admin_list.json"),
+}

@@ -1,12 +1,10 @@
 //! The client and its builder.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use core_http::{
-    BearerAuth, Clock, ExposeSecret, HttpClient, RateLimitHeaders, RateLimitScope, ResetHeader,
-    RetryPolicy, SecretString,
+    BearerAuth, ExposeSecret, HttpClient, RateLimitHeaders, RateLimitScope, ResetHeader,
+    SecretString, TransportOptions,
 };
 
 use crate::error::PartnerPortalErrorDecoder;
@@ -81,9 +79,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: String,
     api_key: Option<SecretString>,
-    clock: Option<Arc<dyn Clock>>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
+    transport: TransportOptions,
     page_size: u32,
 }
 
@@ -92,15 +88,15 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_key: None,
-            clock: None,
-            retry: None,
-            timeout: None,
+            transport: TransportOptions::default(),
             page_size: DEFAULT_PAGE_SIZE,
         }
     }
 }
 
 impl ClientBuilder {
+    core_http::transport_setters!();
+
     /// The API base URL (default [`DEFAULT_BASE_URL`], unverified), without `/v1`.
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -115,27 +111,6 @@ impl ClientBuilder {
     #[must_use]
     pub fn api_key(mut self, key: SecretString) -> Self {
         self.api_key = Some(key);
-        self
-    }
-
-    /// The clock for retries and pacing; tests inject `core_http::clock::ManualClock`.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// When to retry (default: core-http's, which honours `Retry-After` on 429).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Whole-request timeout (default 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
         self
     }
 
@@ -164,9 +139,9 @@ impl ClientBuilder {
         if self.page_size == 0 {
             return Err(Error::config("page_size", "must be at least 1"));
         }
-        let mut http = HttpClient::builder(self.base_url)
+        let http = HttpClient::builder(self.base_url)
             .vendor("partner-portal")
-            .user_agent(concat!("partner-portal-client/", env!("CARGO_PKG_VERSION")))
+            .user_agent(core_http::default_user_agent!())
             .auth(BearerAuth::new(&key))
             .error_decoder(PartnerPortalErrorDecoder)
             .rate_limit_headers(Some(RateLimitHeaders::new(
@@ -175,16 +150,8 @@ impl ClientBuilder {
                 "x-ratelimit-reset",
                 ResetHeader::SecondsUntilReset,
             )))
-            .rate_limit_scope(RateLimitScope::Client);
-        if let Some(clock) = self.clock {
-            http = http.clock(clock);
-        }
-        if let Some(retry) = self.retry {
-            http = http.retry_policy(retry);
-        }
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
+            .rate_limit_scope(RateLimitScope::Client)
+            .transport(self.transport);
         Ok(Client {
             http: http.build()?,
             page_size: self.page_size,
@@ -197,8 +164,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
+            .field("transport", &self.transport)
             .field("page_size", &self.page_size)
             .finish_non_exhaustive()
     }

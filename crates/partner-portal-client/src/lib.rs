@@ -4,7 +4,12 @@
 //!
 //! - [`Client`] / [`ClientBuilder`]: base URL, `Authorization: Bearer sk:…` (a
 //!   [`SecretString`]; a key not starting with `sk:` is used with a warning that never
-//!   shows it), retry policy, clock, page size.
+//!   shows it), page size.
+//! - **Transport.** [`ClientBuilder`] takes core-http's transport options, named and
+//!   documented alike in every portal client: `timeout`, `connect_timeout`,
+//!   `retry_policy`, `clock`, `user_agent` (default `partner-portal-client/<version>`),
+//!   `allow_insecure_http` and `reqwest_client`, or several at once with
+//!   `transport(`[`TransportOptions`]`)`.
 //! - [`Client::portal`] → [`PortalHandle`]: `GET/POST /v1/partner-portals/{portalId}/users`,
 //!   `GET/DELETE …/users/{userId}`, plus [`PortalHandle::find_user_by_email`] and
 //!   [`PortalHandle::ensure_user`].
@@ -88,4 +93,4 @@ pub use roles::Roles;
 pub use types::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
 pub use user_attributes::UserAttributes;
 
-pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString};
+pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString, TransportOptions};

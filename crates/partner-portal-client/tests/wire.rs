@@ -511,3 +511,10 @@ trait CollectAll: futures_util::Stream + Sized {
 }
 
 impl<S: futures_util::Stream> CollectAll for S {}
+
+core_http::transport_option_tests! {
+    builder: |base_url| Client::builder().base_url(base_url).api_key(SecretString::from(KEY)),
+    call: |client| client.portal(PORTAL).list_users().send().await,
+    path: USERS,
+    body: fixture("users_page.json"),
+}

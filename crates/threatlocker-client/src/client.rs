@@ -1,12 +1,10 @@
 //! The client and its builder.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use core_http::{
-    Clock, Error, HeaderAuth, HeaderName, HeaderValue, HttpClient, Operation, RequestBuilder,
-    Result, RetryPolicy, SecretString,
+    Error, HeaderAuth, HeaderName, HeaderValue, HttpClient, Operation, RequestBuilder, Result,
+    SecretString, TransportOptions,
 };
 use secrecy::ExposeSecret;
 use uuid::Uuid;
@@ -164,13 +162,12 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     token: Option<SecretString>,
     managed: Option<std::result::Result<Uuid, String>>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-    clock: Option<Arc<dyn Clock>>,
-    user_agent: Option<String>,
+    transport: TransportOptions,
 }
 
 impl ClientBuilder {
+    core_http::transport_setters!();
+
     /// The portal instance, the letter in `portal.<x>.threatlocker.com` (one DNS label).
     #[must_use]
     pub fn instance(mut self, instance: impl Into<String>) -> Self {
@@ -198,35 +195,6 @@ impl ClientBuilder {
     #[must_use]
     pub fn managed_organization(mut self, id: impl IntoGuid) -> Self {
         self.managed = Some(id.into_guid());
-        self
-    }
-
-    /// When to retry (default [`RetryPolicy::default`]). Listing calls are reads and are
-    /// retried on 5xx; an invitation only when the server certainly did not act.
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Whole-request timeout (default 30 s).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The clock for retries; tests inject `core_http::clock::ManualClock`.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// The `User-Agent` header.
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -278,7 +246,7 @@ impl ClientBuilder {
             Some(Ok(id)) => Managed::Org(id),
             Some(Err(reason)) => return Err(Error::config("managedOrganizationId", reason)),
         };
-        let mut http = HttpClient::builder(base_url)
+        let http = HttpClient::builder(base_url)
             .vendor("threatlocker")
             .auth(HeaderAuth::new(
                 core_http::HeaderName::from_static("authorization"),
@@ -286,18 +254,8 @@ impl ClientBuilder {
             ))
             .error_decoder(ThreatLockerErrorDecoder)
             .rate_limit_headers(None)
-            .user_agent(self.user_agent.unwrap_or_else(|| {
-                concat!("threatlocker-client/", env!("CARGO_PKG_VERSION")).to_owned()
-            }));
-        if let Some(retry) = self.retry {
-            http = http.retry_policy(retry);
-        }
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
-        if let Some(clock) = self.clock {
-            http = http.clock(clock);
-        }
+            .user_agent(core_http::default_user_agent!())
+            .transport(self.transport);
         Ok(Client {
             http: http.build()?,
             managed,
@@ -312,8 +270,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
             .field("managed_organization", &self.managed)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }

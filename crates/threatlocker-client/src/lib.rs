@@ -15,6 +15,11 @@
 //!   [`ClientBuilder::base_url`]. The token goes out raw as `Authorization: <token>` (no
 //!   `Bearer`), in a header marked sensitive; an empty token or one containing whitespace
 //!   is refused by `build` with [`Error::Config`], which never quotes it.
+//! - **Transport.** [`ClientBuilder`] takes core-http's transport options, named and
+//!   documented alike in every portal client: `timeout`, `connect_timeout`,
+//!   `retry_policy`, `clock`, `user_agent` (default `threatlocker-client/<version>`),
+//!   `allow_insecure_http` and `reqwest_client`, or several at once with
+//!   `transport(`[`TransportOptions`]`)`.
 //! - **Managed organization.** A client-wide default
 //!   ([`ClientBuilder::managed_organization`]) and cheap scoped handles
 //!   ([`Client::organization`]); the `ManagedOrganizationId` header is sent only when one
@@ -124,5 +129,5 @@ pub use types::Timestamp;
 pub use users::{Invitation, Invite, Users};
 pub use validate::{IntoGuid, MAX_PAGE_SIZE};
 
-pub use core_http::{Error, Result, RetryPolicy, SecretString};
+pub use core_http::{Error, Result, RetryPolicy, SecretString, TransportOptions};
 pub use uuid::Uuid;

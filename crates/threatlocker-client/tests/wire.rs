@@ -482,3 +482,10 @@ async fn listings_are_retried_as_reads_but_invitations_are_not() {
     invite.assert_calls_async(1).await;
     assert_eq!(clock.sleeps().len(), 3);
 }
+
+core_http::transport_option_tests! {
+    builder: |base_url| Client::builder().base_url(base_url).token(TOKEN),
+    call: |client| client.users().timezones().await,
+    path: "/portalapi/User/UserGetAllTimezones",
+    body: fixture("timezones.json"),
+}
