@@ -204,7 +204,7 @@ impl PortalSet {
                 .seed(seed)
                 .users(self.users)
                 .lmv1_credentials(LM_ID, LM_KEY)
-                .now(now)
+                // Not pinned: its rate windows and LMv1 timestamps run on the real clock.
                 .build();
             let ids = 1..=i32::try_from(lm.user_count() + 10).expect("a user count");
             emails.extend(

@@ -34,6 +34,26 @@ pub fn offboard_action(portal: &dyn Portal) -> Option<Action> {
     }
 }
 
+/// How an account is removed from `portal`: [`offboard_action`], except that an
+/// invitation nobody has accepted yet (`pending`), which can not be suspended, is
+/// cancelled by deleting it where the vendor can.
+pub fn offboard_action_for(portal: &dyn Portal, pending: bool) -> Option<Action> {
+    if pending && portal.supports(Operation::Delete) {
+        Some(Action::Delete)
+    } else {
+        offboard_action(portal)
+    }
+}
+
+/// Why an account is removed with `action`.
+fn offboard_why(action: &Action, pending: bool) -> &'static str {
+    match action {
+        Action::Suspend => "offboarding; suspension is reversible",
+        _ if pending => "offboarding; an invitation not accepted yet is cancelled",
+        _ => "offboarding; the vendor cannot suspend",
+    }
+}
+
 /// The steps removing every account of `people` (lower-cased) from the `listed`
 /// portals, portal by portal; `portals` (all configured) that can not list users are
 /// skipped with the reason.
@@ -60,20 +80,19 @@ pub fn plan(
     }
     let wanted: HashSet<&str> = people.iter().map(String::as_str).collect();
     for (portal, users) in listed {
-        let Some(action) = offboard_action(portal.portal.as_ref()) else {
+        if offboard_action(portal.portal.as_ref()).is_none() {
             plan.skipped.push((
                 portal.name.clone(),
                 unsupported(portal.vendor(), Operation::Delete),
             ));
             continue;
-        };
-        let why = if action == Action::Suspend {
-            "offboarding; suspension is reversible"
-        } else {
-            "offboarding; the vendor cannot suspend"
-        };
+        }
         for user in users {
             let Some(email) = user.email.as_deref().filter(|email| wanted.contains(email)) else {
+                continue;
+            };
+            let pending = user.status == UserStatus::Pending;
+            let Some(action) = offboard_action_for(portal.portal.as_ref(), pending) else {
                 continue;
             };
             if action == Action::Suspend {
@@ -96,8 +115,8 @@ pub fn plan(
                 portal: portal.name.clone(),
                 user: email.to_owned(),
                 target: user.id.clone(),
-                action: action.clone(),
-                why: why.to_owned(),
+                why: offboard_why(&action, pending).to_owned(),
+                action,
                 undo: None,
             });
         }
@@ -119,6 +138,26 @@ mod tests {
         assert_eq!(action("at"), Some(Action::Suspend));
         assert_eq!(action("pp"), Some(Action::Delete));
         assert_eq!(action("tl"), None);
+    }
+
+    #[test]
+    fn an_invitation_not_accepted_yet_is_cancelled_not_suspended() {
+        let directory = four();
+        let invited = UserRecord {
+            email: Some("new@corp.example".into()),
+            status: UserStatus::Pending,
+            ..user("at", "a9")
+        };
+        let listed = vec![(directory.get("at").unwrap(), vec![invited])];
+
+        let plan = plan(&["new@corp.example".into()], &directory.portals, &listed);
+
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(plan.steps[0].action, Action::Delete);
+        assert_eq!(
+            plan.steps[0].why,
+            "offboarding; an invitation not accepted yet is cancelled"
+        );
     }
 
     #[test]

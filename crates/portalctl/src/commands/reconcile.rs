@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::commands::offboard::offboard_action;
+use crate::commands::offboard::offboard_action_for;
 use crate::directory::Connected;
 use crate::exit::{Done, Stop};
 use crate::output::{Format, write_table};
@@ -126,7 +126,6 @@ pub fn reconcile(roster: &[Person], listed: &[(&Connected, Vec<UserRecord>)]) ->
     }
     let mut reconciled = Reconciled::default();
     for (portal, users) in listed {
-        let action = offboard_action(portal.portal.as_ref());
         let mut unsupported_noted = false;
         for user in users {
             let Some(email) = user.email.as_deref() else {
@@ -152,12 +151,13 @@ pub fn reconcile(roster: &[Person], listed: &[(&Connected, Vec<UserRecord>)]) ->
             reconciled
                 .findings
                 .push(finding(Kind::Leaver, Some(person)));
-            match &action {
+            let pending = user.status == UserStatus::Pending;
+            match offboard_action_for(portal.portal.as_ref(), pending) {
                 Some(action) => reconciled.plan.steps.push(Step {
                     portal: portal.name.clone(),
                     user: email.to_owned(),
                     target: user.id.clone(),
-                    action: action.clone(),
+                    action,
                     why: format!("left per roster line {}", person.line),
                     undo: None,
                 }),

@@ -19,13 +19,14 @@ use review_store::{
 use serde::Serialize;
 
 use crate::cli::{ReviewCommand, VerdictArg};
-use crate::commands::offboard::offboard_action;
+use crate::commands::offboard::offboard_action_for;
 use crate::directory::Connected;
 use crate::exit::{Done, Stop};
 use crate::files;
 use crate::output::{Format, write_table};
 use crate::plan::{Plan, Step};
 use crate::portal::{Operation, unsupported};
+use crate::record::UserStatus;
 use crate::report;
 use crate::runner::Runner;
 use crate::store;
@@ -207,7 +208,8 @@ pub fn revocation_plan(accounts: &[Account], portals: &[Connected]) -> (Plan, Ve
             ));
             continue;
         };
-        let Some(action) = offboard_action(portal.portal.as_ref()) else {
+        let pending = account.status == UserStatus::Pending.as_str();
+        let Some(action) = offboard_action_for(portal.portal.as_ref(), pending) else {
             plan.skipped.push((
                 portal.name.clone(),
                 format!(
