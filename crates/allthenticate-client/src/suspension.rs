@@ -7,6 +7,7 @@
 //! refuses to toggle when it can not know the state, and reads the state back after a
 //! toggle, stopping (never toggling a second time) when it did not move.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use core_http::{Error, Result};
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::generated::User;
 use crate::ids::EmailId;
 use crate::types::Ack;
-use crate::types::AdStatus;
+use crate::types::{AdStatus, UserTag};
 use crate::users::{SuspensionChange, Users};
 
 /// Where the client reads whether a member is suspended; see
@@ -231,40 +232,149 @@ impl Users<'_> {
         self.set_suspended(id, SuspensionState::Active).await
     }
 
+    /// [`suspend`](Self::suspend) for many members, with two listings in all instead of
+    /// two per member: the states are read once, each member that needs it is toggled
+    /// once, then the states are read back once. The same guards hold for each member.
+    /// One result per id, in order; `Err` when the first listing failed (nothing was
+    /// toggled).
+    pub async fn suspend_all(
+        &self,
+        ids: &[EmailId],
+    ) -> Result<Vec<Result<SuspensionChange, SuspensionError>>> {
+        self.set_suspended_all(ids, SuspensionState::Suspended)
+            .await
+    }
+
+    /// [`unsuspend`](Self::unsuspend) for many members, as [`suspend_all`](Self::suspend_all)
+    /// does it.
+    pub async fn unsuspend_all(
+        &self,
+        ids: &[EmailId],
+    ) -> Result<Vec<Result<SuspensionChange, SuspensionError>>> {
+        self.set_suspended_all(ids, SuspensionState::Active).await
+    }
+
     async fn set_suspended(
         &self,
         id: EmailId,
         wanted: SuspensionState,
     ) -> Result<SuspensionChange, SuspensionError> {
         let id = id.check("email_id")?;
-        let current = self.client().suspension_state(&self.listed(id).await?);
-        if let SuspensionState::Unknown { reason } = current {
-            return Err(SuspensionError::StateUnknown {
-                email_id: id,
-                reason,
-            });
-        }
-        if current == wanted {
+        if !self.needs_toggle(id, self.find_by_email_id(id).await?.as_ref(), &wanted)? {
             return Ok(SuspensionChange::AlreadySo);
         }
         let ack: Ack = self.toggle_suspension(id).await?;
-        let observed = match self.find_by_email_id(id).await {
-            Ok(Some(user)) => self.client().suspension_state(&user),
-            Ok(None) => SuspensionState::unknown("the member is no longer listed"),
-            Err(source) => {
-                return Err(SuspensionError::Unconfirmed {
+        match self.find_by_email_id(id).await {
+            Ok(read_back) => self.confirm(id, read_back.as_ref(), wanted, ack),
+            Err(source) => Err(SuspensionError::Unconfirmed {
+                email_id: id,
+                source,
+            }),
+        }
+    }
+
+    async fn set_suspended_all(
+        &self,
+        ids: &[EmailId],
+        wanted: SuspensionState,
+    ) -> Result<Vec<Result<SuspensionChange, SuspensionError>>> {
+        let before = self.members().await?;
+        let mut results = Vec::with_capacity(ids.len());
+        let mut toggled = Vec::new();
+        for (index, id) in ids.iter().enumerate() {
+            let toggle = async {
+                let id = id.check("email_id")?;
+                if !self.needs_toggle(id, before.get(&id), &wanted)? {
+                    return Ok(None);
+                }
+                Ok(Some((id, self.toggle_suspension(id).await?)))
+            };
+            match toggle.await {
+                Ok(Some((id, ack))) => {
+                    toggled.push((index, id, ack));
+                    // Replaced once read back, below.
+                    results.push(Ok(SuspensionChange::AlreadySo));
+                }
+                Ok(None) => results.push(Ok(SuspensionChange::AlreadySo)),
+                Err(error) => results.push(Err(error)),
+            }
+        }
+        if toggled.is_empty() {
+            return Ok(results);
+        }
+        // When the one read-back fails, each member is read back on its own.
+        let after = self.members().await.ok();
+        for (index, id, ack) in toggled {
+            let read_back = match &after {
+                Some(members) => Ok(members.get(&id).cloned()),
+                None => self.find_by_email_id(id).await,
+            };
+            results[index] = match read_back {
+                Ok(user) => self.confirm(id, user.as_ref(), wanted.clone(), ack),
+                Err(source) => Err(SuspensionError::Unconfirmed {
                     email_id: id,
                     source,
-                });
-            }
-        };
-        if observed != wanted {
-            return Err(SuspensionError::NotMoved {
+                }),
+            };
+        }
+        Ok(results)
+    }
+
+    /// Whether the member `listed` must be toggled to reach `wanted`; an error when it is
+    /// not listed or its state is unknown (then nothing may be toggled).
+    #[allow(clippy::result_large_err)] // the error callers get, made once per member
+    fn needs_toggle(
+        self,
+        id: EmailId,
+        listed: Option<&User>,
+        wanted: &SuspensionState,
+    ) -> Result<bool, SuspensionError> {
+        let user = listed.ok_or_else(|| {
+            Error::invalid_input("email_id", "no member with this email_id in the listings")
+        })?;
+        match self.client().suspension_state(user) {
+            SuspensionState::Unknown { reason } => Err(SuspensionError::StateUnknown {
+                email_id: id,
+                reason,
+            }),
+            current => Ok(current != *wanted),
+        }
+    }
+
+    /// After one toggle: the change, or [`SuspensionError::NotMoved`] when the member
+    /// read back is not in the `wanted` state.
+    #[allow(clippy::result_large_err)] // the error callers get, made once per member
+    fn confirm(
+        self,
+        id: EmailId,
+        read_back: Option<&User>,
+        wanted: SuspensionState,
+        ack: Ack,
+    ) -> Result<SuspensionChange, SuspensionError> {
+        let observed = read_back.map_or_else(
+            || SuspensionState::unknown("the member is no longer listed"),
+            |user| self.client().suspension_state(user),
+        );
+        if observed == wanted {
+            Ok(SuspensionChange::Toggled(ack))
+        } else {
+            Err(SuspensionError::NotMoved {
                 email_id: id,
                 expected: wanted,
                 observed,
-            });
+            })
         }
-        Ok(SuspensionChange::Toggled(ack))
+    }
+
+    /// Every member, regular then guests, by email id (the listings `find` reads, the
+    /// first listing winning).
+    async fn members(&self) -> Result<HashMap<EmailId, User>> {
+        let mut members = HashMap::new();
+        for list in [self.list(), self.list().tag(UserTag::Guest)] {
+            for user in list.send().await? {
+                members.entry(user.email_id).or_insert(user);
+            }
+        }
+        Ok(members)
     }
 }

@@ -515,6 +515,51 @@ async fn suspend_twice_is_a_no_op_and_toggling_twice_restores() {
 }
 
 #[tokio::test]
+async fn suspend_all_reads_every_state_once_and_reads_back_once() {
+    let env = env().await;
+    let (a, b, already) = (
+        confirmed_user(&env.sim, 0),
+        confirmed_user(&env.sim, 1),
+        confirmed_user(&env.sim, 2),
+    );
+    let users = env.client.users();
+    users.suspend(eid(&already)).await.unwrap();
+    env.sandbox.journal().clear();
+    let ids = [eid(&a), EmailId::new(999_999), eid(&already), eid(&b)];
+
+    let results = users.suspend_all(&ids).await.unwrap();
+
+    assert!(matches!(results[0], Ok(SuspensionChange::Toggled(_))));
+    assert!(
+        matches!(&results[1], Err(SuspensionError::Request(Error::InvalidInput { field, .. })) if *field == "email_id"),
+        "{:?}",
+        results[1]
+    );
+    assert_eq!(results[2].as_ref().unwrap(), &SuspensionChange::AlreadySo);
+    assert!(matches!(results[3], Ok(SuspensionChange::Toggled(_))));
+    for member in [&a, &b, &already] {
+        assert!(env.sim.member(member.email_id).unwrap().suspended);
+    }
+    let journal = env.sandbox.journal();
+    assert_eq!(
+        journal.count_matching(&Method::POST, "/togglesuspension"),
+        2
+    );
+    assert_eq!(
+        journal.count_matching(&Method::GET, "/multipleusers"),
+        4,
+        "two listings (members and guests) before, two after, however many members"
+    );
+
+    let back = users.unsuspend_all(&[eid(&a), eid(&b)]).await.unwrap();
+    assert!(
+        back.iter()
+            .all(|result| matches!(result, Ok(SuspensionChange::Toggled(_))))
+    );
+    assert!(!env.sim.member(a.email_id).unwrap().suspended);
+}
+
+#[tokio::test]
 async fn toggle_with_an_empty_body_is_success() {
     let env = env_with(
         Allthenticate::builder().seed(3).empty_toggle_response(true),

@@ -291,43 +291,61 @@ impl Plan {
     }
 
     /// Carries out every step with `run`, journaling each before and after. A failed step
-    /// is recorded and the rest go on. Each portal's steps run in plan order, one at a
-    /// time (under that portal's rate limit); different portals run side by side, so a
-    /// bulk plan takes as long as its slowest portal, not as long as all of them.
-    pub async fn apply<'p, F, Fut, E>(
+    /// is recorded and the rest go on. Each portal's steps run in plan order (under that
+    /// portal's rate limit); different portals run side by side, so a bulk plan takes as
+    /// long as its slowest portal, not as long as all of them.
+    ///
+    /// `run` gets a batch of consecutive steps of one portal with the same action, at
+    /// most `batch(step)` of them (1: one at a time), and answers one result per step, in
+    /// order: each batch is journaled as started before `run`, then each step's outcome.
+    pub async fn apply<'p, B, F, Fut>(
         &'p self,
         journal: &mut Journal,
+        batch: B,
         run: F,
     ) -> io::Result<Applied>
     where
-        F: Fn(&'p Step) -> Fut,
-        Fut: Future<Output = Result<(), E>>,
-        E: fmt::Display,
+        B: Fn(&Step) -> usize,
+        F: Fn(&'p [Step]) -> Fut,
+        Fut: Future<Output = Vec<Result<(), String>>>,
     {
-        let mut portals: Vec<&str> = Vec::new();
-        for step in &self.steps {
-            if !portals.contains(&step.portal.as_str()) {
-                portals.push(&step.portal);
+        let mut lanes: Vec<(&str, Vec<&'p [Step]>)> = Vec::new();
+        let mut rest = &self.steps[..];
+        while let Some(first) = rest.first() {
+            let len = rest
+                .iter()
+                .take(batch(first).max(1))
+                .take_while(|step| step.portal == first.portal && step.action == first.action)
+                .count();
+            let (chunk, tail) = rest.split_at(len);
+            rest = tail;
+            match lanes.iter_mut().find(|(portal, _)| *portal == first.portal) {
+                Some((_, chunks)) => chunks.push(chunk),
+                None => lanes.push((&first.portal, vec![chunk])),
             }
         }
         // The lanes share one task, so a borrow never lasts across an await.
         let shared = RefCell::new((journal, Applied::default()));
-        let lane = |portal: &'p str| {
+        let lane = |chunks: Vec<&'p [Step]>| {
             let (run, shared) = (&run, &shared);
             async move {
-                for step in self.steps.iter().filter(|step| step.portal == portal) {
-                    shared
-                        .borrow_mut()
-                        .0
-                        .append(&entry(step, Outcome::Started, None))?;
-                    let result = run(step).await;
+                for chunk in chunks {
+                    for step in chunk {
+                        shared
+                            .borrow_mut()
+                            .0
+                            .append(&entry(step, Outcome::Started, None))?;
+                    }
+                    let results = run(chunk).await;
                     let (journal, applied) = &mut *shared.borrow_mut();
-                    applied.record(journal, step, result)?;
+                    for (step, result) in chunk.iter().zip(results) {
+                        applied.record(journal, step, result)?;
+                    }
                 }
                 io::Result::Ok(())
             }
         };
-        try_join_all(portals.into_iter().map(lane)).await?;
+        try_join_all(lanes.into_iter().map(|(_, chunks)| lane(chunks))).await?;
         Ok(shared.into_inner().1)
     }
 
@@ -465,16 +483,20 @@ mod tests {
             refused: vec![],
         };
 
-        let applied = block_on(plan.apply(&mut journal, |step| {
-            let fail = step.user == "b";
-            async move {
-                if fail {
-                    Err("403 from the server".to_owned())
-                } else {
-                    Ok(())
+        let applied = block_on(plan.apply(
+            &mut journal,
+            |_| 1,
+            |steps| {
+                let fail = steps[0].user == "b";
+                async move {
+                    vec![if fail {
+                        Err("403 from the server".to_owned())
+                    } else {
+                        Ok(())
+                    }]
                 }
-            }
-        }))
+            },
+        ))
         .unwrap();
 
         assert_eq!(applied.done, 2);
@@ -513,24 +535,29 @@ mod tests {
         // lm's first step waits (yielding) until at's step has run: one portal after the
         // other would never see it.
         let applied = plan
-            .apply(&mut journal, |step| {
-                let order = &order;
-                async move {
-                    if step.user == "a1" {
-                        for _ in 0..100 {
-                            if order.borrow().contains(&"b1".to_owned()) {
-                                break;
+            .apply(
+                &mut journal,
+                |_| 1,
+                |steps| {
+                    let order = &order;
+                    let step = &steps[0];
+                    async move {
+                        if step.user == "a1" {
+                            for _ in 0..100 {
+                                if order.borrow().contains(&"b1".to_owned()) {
+                                    break;
+                                }
+                                tokio::task::yield_now().await;
                             }
-                            tokio::task::yield_now().await;
+                            if !order.borrow().contains(&"b1".to_owned()) {
+                                return vec![Err("at's step did not run alongside".to_owned())];
+                            }
                         }
-                        if !order.borrow().contains(&"b1".to_owned()) {
-                            return Err("at's step did not run alongside".to_owned());
-                        }
+                        order.borrow_mut().push(step.user.clone());
+                        vec![Ok(())]
                     }
-                    order.borrow_mut().push(step.user.clone());
-                    Ok(())
-                }
-            })
+                },
+            )
             .await
             .unwrap();
 
@@ -544,6 +571,58 @@ mod tests {
                 "{user}"
             );
         }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn apply_hands_batches_of_one_portal_and_action_and_journals_around_each() {
+        let path = std::env::temp_dir().join(format!(
+            "portalctl-plan-batches-{}.jsonl",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path).unwrap();
+        let delete = |user: &str| Step {
+            action: Action::Delete,
+            ..step(user)
+        };
+        let plan = Plan {
+            steps: vec![step("a"), step("b"), step("c"), delete("d")],
+            ..Plan::default()
+        };
+        let batches = RefCell::new(Vec::new());
+
+        let applied = block_on(plan.apply(
+            &mut journal,
+            |_| 2,
+            |steps| {
+                batches.borrow_mut().push(
+                    steps
+                        .iter()
+                        .map(|step| step.user.clone())
+                        .collect::<Vec<_>>(),
+                );
+                async move { steps.iter().map(|_| Ok(())).collect() }
+            },
+        ))
+        .unwrap();
+
+        assert_eq!(applied.done, 4);
+        assert_eq!(
+            batches.into_inner(),
+            [vec!["a", "b"], vec!["c"], vec!["d"]],
+            "at most two, and never two actions in one batch"
+        );
+        let outcomes: Vec<_> = journaled(&path).into_iter().take(4).collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("a".into(), Outcome::Started),
+                ("b".into(), Outcome::Started),
+                ("a".into(), Outcome::Done),
+                ("b".into(), Outcome::Done),
+            ]
+        );
         std::fs::remove_file(&path).unwrap();
     }
 

@@ -159,17 +159,18 @@ pub trait Portal: fmt::Debug + Send + Sync {
     /// address for an invitation, the name for a group action.
     fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()>;
 
+    /// How many consecutive steps of an action the runner hands to
+    /// [`Portal::act_together`] at once (1, the default: each through [`Portal::act`]).
+    /// A vendor whose single action costs a whole listing batches it.
+    fn batch_size(&self, _action: &Action) -> usize {
+        1
+    }
+
     /// Carries out `steps` (all for this portal) as one batch, each result in the order
     /// of the steps; `Err` when the batch as a whole failed. By default one after
     /// another through [`Portal::act`]; a vendor with a bulk call uses it.
     fn act_together<'a>(&'a self, steps: &'a [Step]) -> Reply<'a, Outcomes> {
-        Box::pin(async move {
-            let mut outcomes = Vec::with_capacity(steps.len());
-            for step in steps {
-                outcomes.push(self.act(&step.action, &step.target).await);
-            }
-            Ok(outcomes)
-        })
+        Box::pin(async move { Ok(one_by_one(self, steps).await) })
     }
 
     /// The error for an operation this portal's vendor does not offer.
@@ -179,4 +180,14 @@ pub trait Portal: fmt::Debug + Send + Sync {
             operation,
         }
     }
+}
+
+/// Carries out `steps` on `portal` one after another through [`Portal::act`]: the
+/// batch of a vendor without a bulk call.
+pub async fn one_by_one<P: Portal + ?Sized>(portal: &P, steps: &[Step]) -> Outcomes {
+    let mut outcomes = Vec::with_capacity(steps.len());
+    for step in steps {
+        outcomes.push(portal.act(&step.action, &step.target).await);
+    }
+    outcomes
 }

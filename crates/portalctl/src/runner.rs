@@ -12,7 +12,7 @@ use crate::directory::{Connected, Directory};
 use crate::exit::{Done, Stop};
 use crate::journal::{Entry, Journal};
 use crate::output::Format;
-use crate::plan::{Applied, Plan};
+use crate::plan::{Applied, Plan, Step};
 use crate::portal::{Listing, Operation, PortalError, unsupported};
 use crate::record::UserRecord;
 use crate::report;
@@ -166,19 +166,44 @@ impl<'a> Runner<'a> {
         self.apply_shown(plan).await.map(Some)
     }
 
-    /// Carries out a plan the caller has shown (with [`Runner::will_apply`] true): step by
-    /// step through each step's portal, journaled; reports each failure and a summary
-    /// line (on stdout with tables, else on stderr so that stdout stays one document).
+    /// Carries out a plan the caller has shown (with [`Runner::will_apply`] true) through
+    /// each step's portal, one step at a time or in the batches the portal takes
+    /// ([`crate::portal::Portal::batch_size`]), journaled; reports each failure and a
+    /// summary line (on stdout with tables, else on stderr so that stdout stays one
+    /// document).
     pub async fn apply_shown(&self, plan: &Plan) -> Result<Applied, Stop> {
         let mut journal = self.open_journal()?;
         let directory = self.directory;
+        let batch = |step: &Step| {
+            directory
+                .get(&step.portal)
+                .map_or(1, |portal| portal.batch_size(&step.action))
+        };
         let applied = plan
-            .apply(&mut journal, |step| async move {
-                match directory.get(&step.portal) {
-                    Some(portal) => portal.act(&step.action, &step.target).await,
-                    None => Err(PortalError::NotFound(
-                        "the plan names an unknown portal".to_owned(),
-                    )),
+            .apply(&mut journal, batch, |steps| async move {
+                let Some(portal) = directory.get(&steps[0].portal) else {
+                    return steps
+                        .iter()
+                        .map(|_| Err("the plan names an unknown portal".to_owned()))
+                        .collect();
+                };
+                match steps {
+                    [step] => vec![
+                        portal
+                            .act(&step.action, &step.target)
+                            .await
+                            .map_err(|error| error.to_string()),
+                    ],
+                    steps => match portal.act_together(steps).await {
+                        Ok(outcomes) => outcomes
+                            .into_iter()
+                            .map(|outcome| outcome.map_err(|error| error.to_string()))
+                            .collect(),
+                        Err(error) => {
+                            let reason = error.to_string();
+                            steps.iter().map(|_| Err(reason.clone())).collect()
+                        }
+                    },
                 }
             })
             .await

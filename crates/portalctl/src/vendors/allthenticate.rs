@@ -9,9 +9,9 @@ use allthenticate_client::{
 };
 
 use crate::config::{ConfigError, Location, Vendor};
-use crate::plan::Action;
+use crate::plan::{Action, Step};
 use crate::policy::Signal;
-use crate::portal::{Listing, Operation, Portal, PortalError, Reply};
+use crate::portal::{Listing, Operation, Outcomes, Portal, PortalError, Reply, one_by_one};
 use crate::record::{ActivityFacts, LastLogin, UserRecord, UserStatus};
 use crate::vendors::{copy, full_name};
 
@@ -69,6 +69,42 @@ impl Portal for AllthenticatePortal {
         })
     }
 
+    /// A guarded (un)suspension reads the whole membership before and after its toggle,
+    /// so many are done together: two listings per batch instead of two per member.
+    fn batch_size(&self, action: &Action) -> usize {
+        match action {
+            Action::Suspend | Action::Reactivate => SUSPENSION_BATCH,
+            _ => 1,
+        }
+    }
+
+    fn act_together<'a>(&'a self, steps: &'a [Step]) -> Reply<'a, Outcomes> {
+        Box::pin(async move {
+            let users = self.client.users();
+            let ids = steps
+                .iter()
+                .map(|step| email_id(&step.target))
+                .collect::<Result<Vec<_>, _>>()?;
+            let results = match steps.first().map(|step| &step.action) {
+                Some(Action::Suspend)
+                    if steps.iter().all(|step| step.action == Action::Suspend) =>
+                {
+                    users.suspend_all(&ids).await?
+                }
+                Some(Action::Reactivate)
+                    if steps.iter().all(|step| step.action == Action::Reactivate) =>
+                {
+                    users.unsuspend_all(&ids).await?
+                }
+                _ => return Ok(one_by_one(self, steps).await),
+            };
+            Ok(results
+                .into_iter()
+                .map(|result| result.map(drop).map_err(suspension_error))
+                .collect())
+        })
+    }
+
     fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             let users = self.client.users();
@@ -105,6 +141,9 @@ impl Portal for AllthenticatePortal {
         })
     }
 }
+
+/// (Un)suspensions carried out together (see [`Portal::batch_size`]).
+const SUSPENSION_BATCH: usize = 500;
 
 /// A failed (un)suspension: a request that failed, or a state that could not be
 /// confirmed.

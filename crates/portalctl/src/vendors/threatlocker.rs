@@ -6,7 +6,7 @@ use threatlocker_client::{Client, InviteOutcome, Uuid};
 
 use crate::config::{ConfigError, Location, Vendor};
 use crate::plan::{Action, Step};
-use crate::portal::{Listing, Operation, Outcomes, Portal, PortalError, Reply};
+use crate::portal::{Listing, Operation, Outcomes, Portal, PortalError, Reply, one_by_one};
 use crate::vendors::copy;
 
 /// How many child organizations are invited into at once.
@@ -113,11 +113,7 @@ impl Portal for ThreatlockerPortal {
             if let Some((email, role, organizations)) = fan_out(steps) {
                 return self.invite_across(email, role, organizations).await;
             }
-            let mut outcomes = Vec::with_capacity(steps.len());
-            for step in steps {
-                outcomes.push(self.act(&step.action, &step.target).await);
-            }
-            Ok(outcomes)
+            Ok(one_by_one(self, steps).await)
         })
     }
 }
