@@ -2,6 +2,7 @@
 //! each step journaled before and after it runs.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::io::{self, Write};
@@ -279,6 +280,19 @@ impl Plan {
             writeln!(out, "{portal}: refused: {reason}")?;
         }
         Ok(())
+    }
+
+    /// Orders each portal's steps by action, keeping the portals' order and, within one
+    /// action, the steps' order: a portal that takes steps in batches
+    /// ([`crate::portal::Portal::batch_size`]) then gets them in long runs. Only for
+    /// plans with at most one step per account, whose steps do not depend on each other.
+    pub fn group_by_action(&mut self) {
+        let mut first_seen: HashMap<String, usize> = HashMap::new();
+        for (index, step) in self.steps.iter().enumerate() {
+            first_seen.entry(step.portal.clone()).or_insert(index);
+        }
+        self.steps
+            .sort_by_cached_key(|step| (first_seen[&step.portal], step.action.to_string()));
     }
 
     /// [`Done::Partial`] when accounts were refused, else [`Done::Complete`].

@@ -121,6 +121,7 @@ pub fn plan(
             });
         }
     }
+    plan.group_by_action();
     plan
 }
 
@@ -143,17 +144,38 @@ mod tests {
     #[test]
     fn an_invitation_not_accepted_yet_is_cancelled_not_suspended() {
         let directory = four();
-        let invited = UserRecord {
-            email: Some("new@corp.example".into()),
-            status: UserStatus::Pending,
-            ..user("at", "a9")
+        let member = |id: &str, email: &str, status| UserRecord {
+            email: Some(email.into()),
+            status,
+            ..user("at", id)
         };
-        let listed = vec![(directory.get("at").unwrap(), vec![invited])];
+        let listed = vec![(
+            directory.get("at").unwrap(),
+            vec![
+                member("a1", "ann@corp.example", UserStatus::Active),
+                member("a9", "new@corp.example", UserStatus::Pending),
+                member("a2", "bob@corp.example", UserStatus::Active),
+            ],
+        )];
+        let people =
+            ["ann@corp.example", "new@corp.example", "bob@corp.example"].map(str::to_owned);
 
-        let plan = plan(&["new@corp.example".into()], &directory.portals, &listed);
+        let plan = plan(&people, &directory.portals, &listed);
 
-        assert_eq!(plan.steps.len(), 1);
-        assert_eq!(plan.steps[0].action, Action::Delete);
+        let steps: Vec<_> = plan
+            .steps
+            .iter()
+            .map(|step| (step.target.as_str(), step.action.clone()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("a9", Action::Delete),
+                ("a1", Action::Suspend),
+                ("a2", Action::Suspend)
+            ],
+            "one action's steps together, for batches"
+        );
         assert_eq!(
             plan.steps[0].why,
             "offboarding; an invitation not accepted yet is cancelled"

@@ -172,6 +172,7 @@ pub fn reconcile(roster: &[Person], listed: &[(&Connected, Vec<UserRecord>)]) ->
             }
         }
     }
+    reconciled.plan.group_by_action();
     reconciled
 }
 
