@@ -96,7 +96,8 @@ pub struct PortalSet {
     pub second_logicmonitor: bool,
     /// A fixed server-side latency on every request.
     pub latency: Option<Duration>,
-    /// Whaly's quota and window (default: the simulator's 500 a minute).
+    /// Whaly's quota and window (`None`: unlimited, so that a benchmark that is not
+    /// about rate limits is not bound by the simulator's 500 a minute).
     pub whaly_limit: Option<(u32, Duration)>,
     /// LogicMonitor's limit on `PATCH /setting/admins/{id}` per window (default: none).
     pub logicmonitor_patch_limit: Option<(u32, Duration)>,
@@ -173,9 +174,10 @@ impl PortalSet {
             .users(self.users)
             .api_key(PP_KEY)
             .now(now);
-        if let Some((quota, window)) = self.whaly_limit {
-            whaly = whaly.rate_limit(quota, window);
-        }
+        let (quota, window) = self
+            .whaly_limit
+            .unwrap_or((u32::MAX, Duration::from_secs(60)));
+        whaly = whaly.rate_limit(quota, window);
         let whaly = whaly.build();
         secret("B_PP", PP_KEY.into());
         emails.extend(

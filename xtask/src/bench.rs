@@ -13,12 +13,13 @@ use serde_json::Value;
 use crate::cmd::Cmd;
 
 /// The bench targets, in the order they run (cheapest first).
-const BENCHES: [&str; 7] = [
+const BENCHES: [&str; 8] = [
     "overhead",
     "rate_limit",
     "capacity",
     "portalctl",
     "bulk",
+    "review",
     "sdk",
     "streaming",
 ];
@@ -37,9 +38,20 @@ pub(crate) struct Args {
 /// Runs the benchmarks in the workspace at `root`.
 pub(crate) fn run(args: &Args, root: &Path) -> Result<()> {
     build(root).run()?;
-    // The portalctl bench runs the release binary, as a user would.
+    // The portalctl benches run the release binary, as a user would, and the review
+    // bench the evidence example.
     Cmd::cargo(root)
         .args(["build", "--release", "-p", "portalctl"])
+        .run()?;
+    Cmd::cargo(root)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "review-store",
+            "--example",
+            "evidence_demo",
+        ])
         .run()?;
     if args.check_only {
         return Ok(());
