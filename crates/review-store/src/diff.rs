@@ -210,16 +210,27 @@ impl Diff<'_> {
         if !side.chunk.is_empty() || side.exhausted {
             return Ok(());
         }
-        let (tenant, id) = side.after.clone().unwrap_or_default();
-        let first = side.after.is_none();
-        let mut statement = self.store.conn.prepare(
-            "SELECT tenant, account_id, fingerprint FROM accounts \
-             WHERE snapshot_id = ?1 AND portal = ?2 AND (?3 OR (tenant, account_id) > (?4, ?5)) \
-             ORDER BY tenant, account_id LIMIT ?6",
-        )?;
-        let mut rows = statement.query(rusqlite::params![
-            snapshot.0, portal, first, tenant, id, CHUNK
-        ])?;
+        // Two statements, so that each chunk seeks the primary key instead of scanning
+        // the portal's rows from the start.
+        let mut statement;
+        let mut rows = match &side.after {
+            None => {
+                statement = self.store.conn.prepare(
+                    "SELECT tenant, account_id, fingerprint FROM accounts \
+                     WHERE snapshot_id = ?1 AND portal = ?2 \
+                     ORDER BY tenant, account_id LIMIT ?3",
+                )?;
+                statement.query(rusqlite::params![snapshot.0, portal, CHUNK])?
+            }
+            Some((tenant, id)) => {
+                statement = self.store.conn.prepare(
+                    "SELECT tenant, account_id, fingerprint FROM accounts \
+                     WHERE snapshot_id = ?1 AND portal = ?2 AND (tenant, account_id) > (?3, ?4) \
+                     ORDER BY tenant, account_id LIMIT ?5",
+                )?;
+                statement.query(rusqlite::params![snapshot.0, portal, tenant, id, CHUNK])?
+            }
+        };
         while let Some(row) = rows.next()? {
             side.chunk
                 .push_back((row.get(0)?, row.get(1)?, row.get(2)?));

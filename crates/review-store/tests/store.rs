@@ -210,6 +210,51 @@ fn a_diff_names_what_was_added_removed_and_changed_and_skips_failed_portals() {
 }
 
 #[test]
+fn a_diff_of_many_accounts_walks_every_chunk_of_both_snapshots() {
+    let mut store = Store::open(store_file("diff-many")).unwrap();
+    let many = |range: std::ops::Range<u32>, changed_every: u32| -> Vec<Account> {
+        range
+            .map(|index| {
+                let status = if changed_every > 0 && index % changed_every == 0 {
+                    "suspended"
+                } else {
+                    "active"
+                };
+                account("lm", &format!("u{index:06}"), status, &["ops"])
+            })
+            .collect()
+    };
+    let before = snapshot(&mut store, &many(0..20_000, 0), PortalOutcome::Ok);
+    let after = snapshot(&mut store, &many(150..20_150, 1_000), PortalOutcome::Ok);
+
+    let mut seen = (0, 0, 0);
+    let counts = store
+        .diff(before, after, &[])
+        .unwrap()
+        .for_each(|entry| {
+            match entry {
+                DiffEntry::Added { .. } => seen.0 += 1,
+                DiffEntry::Removed { .. } => seen.1 += 1,
+                DiffEntry::Changed { .. } => seen.2 += 1,
+            }
+            Ok(())
+        })
+        .unwrap();
+
+    // u001000 .. u019000 changed: 19 accounts; the 150 new ones include u020000.
+    assert_eq!(seen, (150, 150, 19));
+    assert_eq!(
+        (
+            counts.added,
+            counts.removed,
+            counts.changed,
+            counts.unchanged
+        ),
+        (150, 150, 19, 19_850 - 19)
+    );
+}
+
+#[test]
 fn a_review_is_signed_only_when_every_account_is_decided_and_is_then_immutable() {
     let mut store = Store::open(store_file("review")).unwrap();
     let id = snapshot(
