@@ -26,7 +26,7 @@ use std::time::Instant;
 use benchmarks::{
     Entry, PortalSet, Run, binary, median, print_table, quick, record, run, target_dir,
 };
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use review_store::{Account, LastLogin, PortalOutcome, PortalRun, Store};
 
 const PORTALS: [(&str, &str); 4] = [
@@ -183,7 +183,7 @@ fn write_snapshot(store: &mut Store, accounts: usize, shift: usize) {
                     email: Some(format!("person{index}@corp.example")),
                     name: Some(format!("Person {index}")),
                     status: if changed { "suspended" } else { "active" }.to_owned(),
-                    last_login: LastLogin::At(started_at),
+                    last_login: LastLogin::At(signed_in(index)),
                     roles: vec!["readonly".to_owned()],
                     groups: vec![format!("team-{}", index % 12)],
                     created_at: None,
@@ -206,6 +206,12 @@ fn write_snapshot(store: &mut Store, accounts: usize, shift: usize) {
             .expect("a portal run");
     }
     writer.finish().expect("the snapshot");
+}
+
+/// The last sign-in of account `index`: the same in every snapshot.
+fn signed_in(index: usize) -> DateTime<Utc> {
+    let days = i64::try_from(index % 400).expect("a small number");
+    DateTime::UNIX_EPOCH + TimeDelta::days(20_000 + days)
 }
 
 /// The exported review of `accounts` opened in Chromium, `rounds` times.

@@ -11,11 +11,12 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use rusqlite::Statement;
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::{Account, AccountKey, PortalOutcome, SnapshotId};
-use crate::snapshot::{read_account, read_snapshot};
+use crate::snapshot::{READ_ACCOUNT, read_account, read_snapshot};
 use crate::store::Store;
 
 /// How many keys each side reads per query.
@@ -124,6 +125,11 @@ pub struct DiffCounts {
 #[derive(Debug)]
 pub struct Diff<'s> {
     store: &'s Store,
+    /// Reads one account by key, prepared once for every entry.
+    lookup: Statement<'s>,
+    /// Whether this diff opened the read transaction it runs in (ended on drop): one
+    /// lock for the whole walk instead of one per query.
+    owns_transaction: bool,
     from: SnapshotId,
     to: SnapshotId,
     portals: VecDeque<String>,
@@ -176,8 +182,14 @@ impl Store {
                 None => portals.push_back(name.clone()),
             }
         }
+        let owns_transaction = self.conn.is_autocommit();
+        if owns_transaction {
+            self.conn.execute_batch("BEGIN DEFERRED")?;
+        }
         Ok(Diff {
+            owns_transaction,
             store: self,
+            lookup: self.conn.prepare(READ_ACCOUNT)?,
             from,
             to,
             portals,
@@ -203,7 +215,7 @@ impl Diff<'_> {
         for entry in self.by_ref() {
             visit(entry?)?;
         }
-        Ok(self.counts)
+        Ok(std::mem::take(&mut self.counts))
     }
 
     fn fill(&self, side: &mut Side, snapshot: SnapshotId, portal: &str) -> Result<()> {
@@ -301,10 +313,19 @@ impl Diff<'_> {
         }
     }
 
-    fn fetch(&self, snapshot: SnapshotId, key: &AccountKey) -> Result<Account> {
-        read_account(&self.store.conn, snapshot, key)?.ok_or_else(|| {
+    fn fetch(&mut self, snapshot: SnapshotId, key: &AccountKey) -> Result<Account> {
+        read_account(&mut self.lookup, snapshot, key)?.ok_or_else(|| {
             crate::Error::Corrupt(format!("account {key} vanished from snapshot {snapshot}"))
         })
+    }
+}
+
+impl Drop for Diff<'_> {
+    fn drop(&mut self) {
+        if self.owns_transaction {
+            // Only reads happened; ending the transaction can not lose anything.
+            let _ = self.store.conn.execute_batch("COMMIT");
+        }
     }
 }
 

@@ -13,9 +13,16 @@ use crate::model::{
 };
 use crate::store::Store;
 
+/// The account columns in the order [`account_from_row`] reads them, as a literal.
+macro_rules! account_columns {
+    () => {
+        "portal, tenant, account_id, vendor, email, name, status, last_login, roles_json, \
+         groups_json, created_at, provisioned_by, extra"
+    };
+}
+
 /// The account columns in the order [`account_from_row`] reads them.
-pub(crate) const ACCOUNT_COLUMNS: &str = "portal, tenant, account_id, vendor, email, name, status, \
-     last_login, roles_json, groups_json, created_at, provisioned_by, extra";
+pub(crate) const ACCOUNT_COLUMNS: &str = account_columns!();
 
 /// Records one snapshot: accounts one at a time, then each portal's run, then
 /// [`SnapshotWriter::finish`].
@@ -126,7 +133,7 @@ impl Store {
 
     /// One account of a snapshot, if it is there.
     pub fn account(&self, snapshot: SnapshotId, key: &AccountKey) -> Result<Option<Account>> {
-        read_account(&self.conn, snapshot, key)
+        read_account(&mut self.conn.prepare(READ_ACCOUNT)?, snapshot, key)
     }
 }
 
@@ -394,15 +401,19 @@ pub(crate) fn read_snapshot(conn: &Connection, id: SnapshotId) -> Result<Snapsho
     })
 }
 
+/// The statement [`read_account`] runs: one account of a snapshot by key.
+pub(crate) const READ_ACCOUNT: &str = concat!(
+    "SELECT ",
+    account_columns!(),
+    " FROM accounts WHERE snapshot_id = ?1 AND portal = ?2 AND tenant = ?3 AND account_id = ?4"
+);
+
+/// One account of `snapshot` through `statement`, prepared from [`READ_ACCOUNT`].
 pub(crate) fn read_account(
-    conn: &Connection,
+    statement: &mut Statement<'_>,
     snapshot: SnapshotId,
     key: &AccountKey,
 ) -> Result<Option<Account>> {
-    let mut statement = conn.prepare(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE snapshot_id = ?1 AND portal = ?2 \
-         AND tenant = ?3 AND account_id = ?4"
-    ))?;
     let mut rows = statement.query(params![
         snapshot.0,
         key.portal,

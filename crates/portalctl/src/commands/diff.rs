@@ -24,10 +24,13 @@ pub fn run(
     let store = store::open_existing(store_path)?;
     let (from, to) = pair(&store, from, to).map_err(fail)?;
     let diff = store.diff(from, to, &[]).map_err(fail)?;
-    let counts = print(&mut io::stdout().lock(), diff, format).map_err(|error| match error {
-        Failure::Store(error) => fail(error),
-        Failure::Output(error) => report::output_stop(&error),
-    })?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let counts = print(&mut out, diff, format)
+        .and_then(|counts| out.flush().map(|()| counts).map_err(Failure::Output))
+        .map_err(|error| match error {
+            Failure::Store(error) => fail(error),
+            Failure::Output(error) => report::output_stop(&error),
+        })?;
     for skipped in &counts.skipped {
         report::note(
             &skipped.portal,

@@ -1,6 +1,6 @@
 //! `users`: the users of every portal, or of one, as a table, JSON or CSV.
 
-use std::io;
+use std::io::{self, Write};
 
 use crate::commands::known;
 use crate::directory::{Connected, Directory};
@@ -30,7 +30,9 @@ pub fn records(listed: Vec<(&Connected, Vec<UserRecord>)>) -> Vec<UserRecord> {
 
 /// Prints `records` on stdout in the runner's format.
 pub(crate) fn print(runner: &Runner<'_>, records: &[UserRecord]) -> Result<(), Stop> {
-    write_records(&mut io::stdout().lock(), records, runner.format())
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write_records(&mut out, records, runner.format())
+        .and_then(|()| out.flush())
         .map_err(|error| report::output_stop(&error))
 }
 
