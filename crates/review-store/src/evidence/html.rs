@@ -13,7 +13,39 @@ margin-top:2rem;border-bottom:1px solid #d5d9e0;padding-bottom:.2rem}table{borde
 collapse;width:100%;margin:.5rem 0;table-layout:fixed;overflow-wrap:anywhere}th,td{text-align:left;padding:.25rem .5rem;border-bottom:\
 1px solid #e6e9ee;vertical-align:top}th{background:#f3f5f8}td.n,th.n{text-align:right}\
 .failed{color:#a61b1b;font-weight:600}.ok{color:#17663a;font-weight:600}.muted{color:#5b6474}\
-code{font-size:.85em;word-break:break-all}.meta td:first-child{width:12rem;color:#5b6474}";
+code{font-size:.85em;word-break:break-all}.meta td:first-child{width:12rem;color:#5b6474}\
+table.rows{margin:0}.chunk{content-visibility:auto;contain-intrinsic-size:auto 7500px}";
+
+/// Rows per separately laid out block of a long table (see [`write_long_table`]).
+const CHUNK_ROWS: usize = 250;
+
+/// Writes a long table as a header table followed by blocks of [`CHUNK_ROWS`] rows,
+/// each its own fixed-layout table (so the columns line up) in a block the browser lays
+/// out only when it scrolls into view: a page of 100,000 accounts opens as fast as a
+/// short one.
+fn write_long_table(
+    out: &mut dyn Write,
+    header: &str,
+    rows: impl Iterator<Item = String>,
+) -> io::Result<()> {
+    writeln!(out, "<table class=\"rows\"><tr>{header}</tr></table>")?;
+    let mut in_chunk = 0;
+    for row in rows {
+        if in_chunk == 0 {
+            write!(out, "<div class=\"chunk\"><table class=\"rows\">")?;
+        }
+        writeln!(out, "{row}")?;
+        in_chunk += 1;
+        if in_chunk == CHUNK_ROWS {
+            writeln!(out, "</table></div>")?;
+            in_chunk = 0;
+        }
+    }
+    if in_chunk > 0 {
+        writeln!(out, "</table></div>")?;
+    }
+    Ok(())
+}
 
 /// Writes the page for `evidence`.
 pub(super) fn write(out: &mut dyn Write, evidence: &Evidence) -> io::Result<()> {
@@ -207,11 +239,7 @@ fn changes(out: &mut dyn Write, evidence: &Evidence) -> io::Result<()> {
     if changes.listed.is_empty() {
         return Ok(());
     }
-    writeln!(
-        out,
-        "<table><tr><th>Change</th><th>Account</th><th>Email</th><th>What</th></tr>"
-    )?;
-    for entry in &changes.listed {
+    let rows = changes.listed.iter().map(|entry| {
         let (change, account, what) = match entry {
             DiffEntry::Added { account } => ("added", account, account.status.clone()),
             DiffEntry::Removed { account } => ("removed", account, account.status.clone()),
@@ -225,15 +253,18 @@ fn changes(out: &mut dyn Write, evidence: &Evidence) -> io::Result<()> {
                     .join("; "),
             ),
         };
-        writeln!(
-            out,
+        format!(
             "<tr><td>{change}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&account.key().to_string()),
             escape(account.email.as_deref().unwrap_or("")),
             escape(&what)
-        )?;
-    }
-    writeln!(out, "</table>")?;
+        )
+    });
+    write_long_table(
+        out,
+        "<th>Change</th><th>Account</th><th>Email</th><th>What</th>",
+        rows,
+    )?;
     let shown = changes.listed.len() as u64;
     let total = counts.added + counts.removed + counts.changed;
     if total > shown {
@@ -254,15 +285,9 @@ fn decisions(out: &mut dyn Write, evidence: &Evidence) -> io::Result<()> {
     if evidence.notable.is_empty() {
         return writeln!(out, "<p>None.</p>");
     }
-    writeln!(
-        out,
-        "<table><tr><th>Account</th><th>Email</th><th>Status</th><th>Last sign-in</th>\
-         <th>Decision</th><th>Reason</th><th>Until</th><th>Carried out</th></tr>"
-    )?;
-    for (account, record) in &evidence.notable {
+    let rows = evidence.notable.iter().map(|(account, record)| {
         let decision = &record.decision;
-        writeln!(
-            out,
+        format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td>{}</td></tr>",
             escape(&account.key().to_string()),
@@ -280,9 +305,14 @@ fn decisions(out: &mut dyn Write, evidence: &Evidence) -> io::Result<()> {
                 .as_ref()
                 .map(|applied| escape(&applied.reference))
                 .unwrap_or_default(),
-        )?;
-    }
-    writeln!(out, "</table>")
+        )
+    });
+    write_long_table(
+        out,
+        "<th>Account</th><th>Email</th><th>Status</th><th>Last sign-in</th><th>Decision</th>\
+         <th>Reason</th><th>Until</th><th>Carried out</th>",
+        rows,
+    )
 }
 
 /// `text` with HTML's special characters escaped.
@@ -303,7 +333,22 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{CHUNK_ROWS, escape, write_long_table};
+
+    #[test]
+    fn a_long_table_is_written_in_blocks_laid_out_on_demand() {
+        let rows = (0..2 * CHUNK_ROWS + 100).map(|n| format!("<tr><td>{n}</td></tr>"));
+        let mut out = Vec::new();
+        write_long_table(&mut out, "<th>N</th>", rows).unwrap();
+        let html = String::from_utf8(out).unwrap();
+
+        assert!(html.starts_with("<table class=\"rows\"><tr><th>N</th></tr></table>\n"));
+        assert_eq!(html.matches("<div class=\"chunk\">").count(), 3);
+        assert_eq!(html.matches("</table></div>").count(), 3);
+        assert_eq!(html.matches("<tr><td>").count(), 2 * CHUNK_ROWS + 100);
+        let last_block = html.rsplit("<div class=\"chunk\">").next().unwrap();
+        assert_eq!(last_block.matches("<tr>").count(), 100);
+    }
 
     #[test]
     fn text_can_not_become_markup() {
