@@ -86,7 +86,7 @@ async fn main() {
         })
         .await
         .expect("the run");
-        assert_eq!(done.code, Some(0), "offboard failed");
+        assert_eq!(done.code, Some(0), "offboard failed: {}", done.stderr);
         let server = |name: &str| {
             &portals
                 .servers

@@ -55,7 +55,7 @@ async fn main() {
         let mut alone = vec![Vec::new(); PORTALS.len()];
         for _ in 0..rounds {
             let audit = run(&["--config", &config, "audit"], &env, &home);
-            assert_eq!(audit.code, Some(0), "audit failed");
+            assert_eq!(audit.code, Some(0), "audit failed: {}", audit.stderr);
             audits.push(audit);
             for (portal, walls) in PORTALS.iter().zip(&mut alone) {
                 let args = ["--config", &config, "users", "--portal", portal];
@@ -194,7 +194,7 @@ async fn policy_against_audit(home: &Path) -> Vec<Entry> {
                     (&plan, &mut policies)
                 };
                 let done = run(args, &env, &home);
-                assert_eq!(done.code, Some(0), "{args:?} failed");
+                assert_eq!(done.code, Some(0), "{args:?} failed: {}", done.stderr);
                 runs.push(done);
             }
         }

@@ -82,7 +82,7 @@ async fn snapshot_against_audit(home: &Path, per_portal: usize, rounds: usize) -
                     (&snapshot, &mut snapshots)
                 };
                 let done = run(args, &env, &home);
-                assert_eq!(done.code, Some(0), "{args:?} failed");
+                assert_eq!(done.code, Some(0), "{args:?} failed: {}", done.stderr);
                 runs.push(done);
             }
         }
@@ -128,7 +128,7 @@ fn store_and_diff(home: &Path, accounts: usize, rounds: usize) -> Vec<Entry> {
     let diffs: Vec<Run> = (0..rounds.max(3))
         .map(|_| {
             let done = run(&["--format", "json", "diff", "--store", &store], &[], home);
-            assert_eq!(done.code, Some(0), "diff failed");
+            assert_eq!(done.code, Some(0), "diff failed: {}", done.stderr);
             done
         })
         .collect();

@@ -2,6 +2,7 @@
 //! sandbox portals served by this process: [`binary`], [`run`] and [`PortalSet`].
 
 use std::fmt::Write as _;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -25,7 +26,7 @@ pub fn binary() -> PathBuf {
 }
 
 /// One finished run of the binary: wall time, peak resident memory and exit code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Run {
     /// From spawning to exit.
     pub wall: Duration,
@@ -33,10 +34,12 @@ pub struct Run {
     pub peak_kib: u64,
     /// The exit code (`None`: killed by a signal).
     pub code: Option<i32>,
+    /// The end of what it wrote on stderr, for a failure's message.
+    pub stderr: String,
 }
 
 /// Runs the binary with `args` in a clean environment (`HOME` and the XDG directories
-/// under `home`, plus `env`), output discarded, polling its peak memory until it exits.
+/// under `home`, plus `env`), stdout discarded, polling its peak memory until it exits.
 ///
 /// # Panics
 /// When the binary can not be started.
@@ -51,7 +54,7 @@ pub fn run(args: &[&str], env: &[(String, String)], home: &Path) -> Run {
         .env("XDG_DATA_HOME", home.join("data"))
         .envs(env.iter().map(|(name, value)| (name, value)))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(File::create(home.join("portalctl.stderr")).expect("a file for stderr"))
         .spawn()
         .unwrap_or_else(|error| panic!("could not start {}: {error}", binary().display()));
     let status_file = format!("/proc/{}/status", child.id());
@@ -69,10 +72,14 @@ pub fn run(args: &[&str], env: &[(String, String)], home: &Path) -> Run {
         }
         std::thread::sleep(Duration::from_millis(2));
     };
+    let wall = started.elapsed();
+    let stderr = std::fs::read_to_string(home.join("portalctl.stderr")).unwrap_or_default();
+    let lines: Vec<&str> = stderr.lines().collect();
     Run {
-        wall: started.elapsed(),
+        wall,
         peak_kib,
         code: status.code(),
+        stderr: lines[lines.len().saturating_sub(20)..].join("\n"),
     }
 }
 

@@ -49,6 +49,12 @@ pub(crate) struct Wire {
     pub(crate) arrays: ArrayEncoding,
 }
 
+/// The largest response the client reads: 256 MiB. Allthenticate answers a listing with
+/// every member in one response (it documents no paging), about 600 bytes a member, so
+/// the transport's default cap of 16 MiB would refuse an organization of some 25,000
+/// members; this one reads about 400,000. (Our choice; the vendor documents no size.)
+pub const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+
 /// A client for one Allthenticate organization. Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
@@ -255,6 +261,7 @@ impl ClientBuilder {
             })
             .error_decoder(AllthenticateErrorDecoder)
             .rate_limit_headers(None)
+            .max_response_bytes(MAX_RESPONSE_BYTES)
             .user_agent(core_http::default_user_agent!())
             .transport(self.transport);
         Ok(Client {

@@ -134,7 +134,7 @@ mod users;
 mod validate;
 
 pub use auth::AuthPlacement;
-pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder};
+pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder, MAX_RESPONSE_BYTES};
 pub use core_http::{Error, Result, SecretString, TransportOptions};
 pub use error::AllthenticateErrorDecoder;
 pub use generated::{

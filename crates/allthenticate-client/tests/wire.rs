@@ -44,6 +44,29 @@ fn client_with(
 }
 
 #[tokio::test]
+async fn a_listing_larger_than_the_transports_default_cap_is_read_whole() {
+    // The documented example's members repeated past core-http's 16 MiB default: the
+    // vendor sends every member in one response.
+    let example: Vec<serde_json::Value> =
+        serde_json::from_str(&fixture("multipleusers_reference.json")).unwrap();
+    let one = serde_json::to_string(&example[0]).unwrap();
+    let copies = core_http::DEFAULT_MAX_RESPONSE_BYTES / one.len() + 1_000;
+    let body = format!("[{}]", vec![one.as_str(); copies].join(","));
+    assert!(body.len() > core_http::DEFAULT_MAX_RESPONSE_BYTES);
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/multipleusers");
+            then.status(200).body(body);
+        })
+        .await;
+
+    let users = client(&server).users().list().send().await.unwrap();
+
+    assert_eq!(users.len(), copies);
+}
+
+#[tokio::test]
 async fn lists_users_from_the_documented_examples() {
     let server = MockServer::start_async().await;
     let mock = server

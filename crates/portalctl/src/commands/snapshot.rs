@@ -62,26 +62,39 @@ pub fn provenance<'l>(
     started_at: DateTime<Utc>,
     finished_at: DateTime<Utc>,
 ) -> (PortalRun, &'l [UserRecord]) {
+    let mut scope = None;
     let (reported, outcome, users): (_, _, &[UserRecord]) = match listing {
         Ok(Listing::Users(users)) => (None, PortalOutcome::Ok, users),
         Ok(Listing::Partial { users, reported }) => (Some(*reported), PortalOutcome::Ok, users),
         Ok(Listing::Unlisted {
             child_organizations,
-        }) => (
-            None,
-            PortalOutcome::Failed(format!(
-                "not listed: {}; its organization and {} child organizations must be checked by hand",
-                unsupported(portal.vendor(), Operation::List),
-                child_organizations.len()
-            )),
-            &[],
-        ),
+        }) => {
+            // The organizations the API shows, each to be checked by hand.
+            let ids: Vec<String> = child_organizations
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            scope = Some(format!(
+                "its organization and {} child organizations: {}",
+                ids.len(),
+                ids.join(", ")
+            ));
+            (
+                None,
+                PortalOutcome::Failed(format!(
+                    "not listed: {}; its organization and {} child organizations must be checked by hand",
+                    unsupported(portal.vendor(), Operation::List),
+                    child_organizations.len()
+                )),
+                &[],
+            )
+        }
         Err(error) => (None, PortalOutcome::Failed(error.to_string()), &[]),
     };
     let run = PortalRun {
         portal: portal.name.clone(),
         vendor: portal.vendor().to_string(),
-        scope: None,
+        scope,
         started_at,
         finished_at,
         endpoints: portal
@@ -163,10 +176,17 @@ mod tests {
         );
         assert!(users.is_empty());
 
+        let child = uuid::Uuid::from_u128(0x5eed);
         let unlisted = Ok(Listing::Unlisted {
-            child_organizations: vec![uuid::Uuid::nil(); 4],
+            child_organizations: vec![child; 4],
         });
         let (run, users) = provenance(portal("tl"), &unlisted, now, now);
+        let scope = run.scope.unwrap();
+        assert!(
+            scope.starts_with("its organization and 4 child organizations: ")
+                && scope.matches(&child.to_string()).count() == 4,
+            "each organization to check is named: {scope}"
+        );
         let PortalOutcome::Failed(reason) = run.outcome else {
             panic!("an unlisted portal is not recorded as listed");
         };
