@@ -56,13 +56,21 @@ pub async fn run(runner: &Runner<'_>, command: &PolicyCommand) -> Result<Done, S
         PolicyCommand::Apply { .. } => true,
     };
     let policy = load(command.policy())?;
-    let gathered = runner.gather(None).await;
-    let judged = judge(&policy, &gathered, Utc::now());
+    let mut gathered = runner.gather(None).await;
     if !apply {
-        print(&mut io::stdout().lock(), &judged, runner.format())
+        // Only the judgement is printed: each account moves out of the listing into it.
+        let listed = std::mem::take(&mut gathered.listed);
+        let accounts = listed
+            .into_iter()
+            .flat_map(|(_, users)| users.into_iter().map(Account::from));
+        let judged = judge(&policy, accounts, &gathered.unlisted, Utc::now());
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        print(&mut out, &judged, runner.format())
+            .and_then(|()| out.flush())
             .map_err(|error| report::output_stop(&error))?;
         return Ok(gathered.done());
     }
+    let judged = judge_listed(&policy, &gathered, Utc::now());
     for portal in &judged.portals {
         note_unjudged(portal);
     }
@@ -90,20 +98,28 @@ fn groups_of<'a>(
         .collect()
 }
 
-/// Judges every account of the `gathered` portals by `policy` at `now`; the portals that
-/// could not be listed are reported with their organizations to check by hand.
-pub fn judge(policy: &Policy, gathered: &Gathered<'_>, now: DateTime<Utc>) -> PolicyPlan {
-    let accounts: Vec<Account> = gathered
+/// Judges `accounts` by `policy` at `now`; the `unlisted` portals are reported with their
+/// organizations to check by hand.
+pub fn judge(
+    policy: &Policy,
+    accounts: impl IntoIterator<Item = Account>,
+    unlisted: &[(&Connected, Vec<Uuid>)],
+    now: DateTime<Utc>,
+) -> PolicyPlan {
+    let unlisted: Vec<Unlisted> = unlisted
+        .iter()
+        .map(|(portal, children)| self::unlisted(portal, children))
+        .collect();
+    policy.plan(accounts, &unlisted, now)
+}
+
+/// [`judge`] over every account of the `gathered` portals, which are left as they are.
+pub fn judge_listed(policy: &Policy, gathered: &Gathered<'_>, now: DateTime<Utc>) -> PolicyPlan {
+    let accounts = gathered
         .listed
         .iter()
-        .flat_map(|(_, users)| users.iter().map(Account::from))
-        .collect();
-    let unlisted: Vec<Unlisted> = gathered
-        .unlisted
-        .iter()
-        .map(|(portal, children)| unlisted(portal, children))
-        .collect();
-    policy.plan(&accounts, &unlisted, now)
+        .flat_map(|(_, users)| users.iter().map(Account::from));
+    judge(policy, accounts, &gathered.unlisted, now)
 }
 
 /// A portal that lists no users: its own organization and its `children` to check.
@@ -391,7 +407,7 @@ accounts = ["glass@corp.example"]
         };
         let policy = Policy::parse(POLICY).unwrap();
 
-        let judged = judge(&policy, &gathered, now());
+        let judged = judge_listed(&policy, &gathered, now());
         let plan = changes(&judged, &gathered.listed);
 
         let steps: Vec<_> = plan
@@ -452,7 +468,7 @@ accounts = ["glass@corp.example"]
             worked: 1,
             failed: 0,
         };
-        let judged = judge(&Policy::parse(POLICY).unwrap(), &gathered, now());
+        let judged = judge_listed(&Policy::parse(POLICY).unwrap(), &gathered, now());
         let mut out = Vec::new();
         print(&mut out, &judged, Format::Table).unwrap();
         let text = String::from_utf8(out).unwrap();

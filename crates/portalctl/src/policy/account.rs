@@ -73,16 +73,24 @@ impl Account {
 }
 
 impl From<&UserRecord> for Account {
-    /// The account a listed user is judged as: the one place a [`UserRecord`] becomes an
-    /// [`Account`]. Pending and uninterpreted vendor states are [`AccountStatus::Other`].
+    /// The account a listed user is judged as (see `From<UserRecord>`).
     fn from(record: &UserRecord) -> Self {
-        let facts = &record.activity;
+        Self::from(record.clone())
+    }
+}
+
+impl From<UserRecord> for Account {
+    /// The account a listed user is judged as: the one place a [`UserRecord`] becomes an
+    /// [`Account`], moving its fields. Pending and uninterpreted vendor states are
+    /// [`AccountStatus::Other`].
+    fn from(record: UserRecord) -> Self {
+        let facts = record.activity;
         Self {
-            portal: record.portal.clone(),
+            portal: record.portal,
             vendor: record.vendor,
-            id: record.id.clone(),
-            email: record.email.clone(),
-            username: facts.username.clone(),
+            id: record.id,
+            email: record.email,
+            username: facts.username,
             status: match record.status {
                 UserStatus::Active => AccountStatus::Enabled,
                 UserStatus::Suspended => AccountStatus::Suspended,
@@ -90,12 +98,12 @@ impl From<&UserRecord> for Account {
                     AccountStatus::Other
                 }
             },
-            groups: record.groups.clone(),
-            roles: record.roles.clone(),
+            groups: record.groups,
+            roles: record.roles,
             api_only: facts.api_only,
             created_at: facts.created_at,
             suspended_since: facts.suspended_since,
-            signals: facts.signals.clone(),
+            signals: facts.signals,
         }
     }
 }

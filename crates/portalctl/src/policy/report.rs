@@ -255,17 +255,19 @@ impl From<&PlannedAccount> for PlanRow {
 impl Policy {
     /// Judges every account at `now` and reports per portal, including the portals that
     /// could not be listed.
+    /// Each account is dropped once judged, so judging accounts moved out of a listing
+    /// holds no second copy of them.
     pub fn plan(
         &self,
-        accounts: &[Account],
+        accounts: impl IntoIterator<Item = Account>,
         unlisted: &[Unlisted],
         now: DateTime<Utc>,
     ) -> PolicyPlan {
         let mut report = Report::new(self);
         let accounts: Vec<PlannedAccount> = accounts
-            .iter()
+            .into_iter()
             .map(|account| {
-                let planned = self.evaluate(account, now);
+                let planned = self.evaluate(&account, now);
                 report.add(&planned);
                 planned
             })

@@ -476,7 +476,7 @@ fn the_report_gives_the_cis_share_per_portal_and_lists_threatlocker_organization
         vendor: Vendor::Threatlocker,
         organizations: vec!["Acme Child".into(), "Beta Child".into()],
     }];
-    let plan = policy.plan(&accounts, &unlisted, now());
+    let plan = policy.plan(accounts.clone(), &unlisted, now());
     assert_eq!(plan.accounts.len(), accounts.len());
     let [acme, other, tl] = plan.portals.as_slice() else {
         panic!("{:?}", plan.portals)
@@ -521,7 +521,7 @@ fn the_plan_serializes_as_json_and_csv() {
         user.signals
             .insert(Signal::LastLoginOn, Some(days_ago(400)));
     });
-    let plan = policy.plan(&[moved, excluded], &[], now());
+    let plan = policy.plan([moved, excluded], &[], now());
     let json = serde_json::to_value(&plan).unwrap();
     assert_eq!(json["accounts"][0]["classification"], "dormant");
     assert_eq!(json["accounts"][0]["stage"], "move-to-group");
