@@ -131,6 +131,18 @@ impl Exclusions {
     /// The first rule that excludes the account, checked in the order break-glass,
     /// API-only, email, username, group, role.
     pub(super) fn exclusion(&self, account: &Account) -> Option<Exclusion> {
+        let no_rules = [
+            &self.break_glass,
+            &self.emails,
+            &self.usernames,
+            &self.groups,
+            &self.roles,
+        ]
+        .iter()
+        .all(|entries| entries.is_empty());
+        if no_rules && self.api_only.is_none() {
+            return None;
+        }
         let email = account.email.as_deref().map(str::to_lowercase);
         let username = account.username.as_deref().map(str::to_lowercase);
         let found = |rule: ExclusionRule, entry: &Located<String>| Exclusion {
