@@ -22,8 +22,9 @@
 
 #![allow(clippy::too_many_lines)]
 
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -127,7 +128,7 @@ impl FaultKind {
     }
 
     /// The rule for one operation; `None` for the fault-free baseline.
-    fn rule(self, method: &Method, path: &str, elsewhere: &str) -> Option<Fault> {
+    fn rule(self, method: &Method, path: &str, elsewhere: &str, cap: usize) -> Option<Fault> {
         let fault = match self {
             Self::None => return None,
             Self::TooMany => Fault::status(429).times(1),
@@ -150,7 +151,7 @@ impl FaultKind {
                 .times(1),
             Self::Html200 => Fault::html(200).times(1),
             Self::Empty200 => Fault::status(200).times(1),
-            Self::Oversized => Fault::status(200).body(oversized()).times(1),
+            Self::Oversized => Fault::status(200).body(oversized(cap)).times(1),
             Self::Redirect => Fault::status(302)
                 .header(
                     header::LOCATION,
@@ -162,10 +163,16 @@ impl FaultKind {
     }
 }
 
-/// A body one byte over core-http's default cap, shared by every cell.
-fn oversized() -> Bytes {
-    static BODY: OnceLock<Bytes> = OnceLock::new();
-    BODY.get_or_init(|| Bytes::from(vec![b' '; core_http::DEFAULT_MAX_RESPONSE_BYTES + 1]))
+/// A body one byte over a client's response cap `cap`, shared by every cell.
+fn oversized(cap: usize) -> Bytes {
+    static BODIES: OnceLock<Mutex<HashMap<usize, Bytes>>> = OnceLock::new();
+    let mut bodies = BODIES
+        .get_or_init(Mutex::default)
+        .lock()
+        .expect("not poisoned");
+    bodies
+        .entry(cap)
+        .or_insert_with(|| Bytes::from(vec![b' '; cap + 1]))
         .clone()
 }
 
@@ -535,6 +542,18 @@ mod allthenticate {
         ]
     }
 
+    /// The matrix's injection; `huge` goes past Allthenticate's own, larger cap (its
+    /// listings come whole).
+    fn inject(sandbox: &Sandbox, fault: FaultKind, op: &Op, elsewhere: &str) {
+        super::inject_with_cap(
+            sandbox,
+            fault,
+            op,
+            elsewhere,
+            allthenticate_client::MAX_RESPONSE_BYTES,
+        );
+    }
+
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
         let sim = Allthenticate::builder().seed(5).users(6).guests(1).build();
         let sandbox = Sandbox::builder()
@@ -797,8 +816,19 @@ fn op(method: Method, path: &str, idempotent: bool, pages: usize, total: usize) 
     }
 }
 
+/// Injects `fault` for a client with core-http's default response cap.
 fn inject(sandbox: &Sandbox, fault: FaultKind, op: &Op, elsewhere: &str) {
-    if let Some(rule) = fault.rule(&op.method, &op.path, elsewhere) {
+    inject_with_cap(
+        sandbox,
+        fault,
+        op,
+        elsewhere,
+        core_http::DEFAULT_MAX_RESPONSE_BYTES,
+    );
+}
+
+fn inject_with_cap(sandbox: &Sandbox, fault: FaultKind, op: &Op, elsewhere: &str, cap: usize) {
+    if let Some(rule) = fault.rule(&op.method, &op.path, elsewhere, cap) {
         sandbox.faults().inject(rule);
     }
 }
