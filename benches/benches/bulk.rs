@@ -20,7 +20,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use benchmarks::{Entry, PortalSet, binary, median, print_table, quick, record, run};
+use benchmarks::{Entry, PortalSet, median, print_table, quick, record, require_binary, run};
 use portal_sandbox::Sandbox;
 
 const TOLERANCE: f64 = 1.10;
@@ -36,11 +36,7 @@ struct Round {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    assert!(
-        binary().is_file(),
-        "{} is missing: run `cargo xtask bench` (it builds it)",
-        binary().display()
-    );
+    require_binary();
     let (users, whaly, lm, rounds) = if quick() {
         (
             1_000,

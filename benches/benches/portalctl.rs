@@ -21,7 +21,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use benchmarks::{Entry, PortalSet, Run, binary, median, print_table, quick, record, run};
+use benchmarks::{
+    Entry, PortalSet, alternate, median, median_wall, peak_mib, print_table, quick, record,
+    require_binary, run,
+};
 
 const LATENCY: Duration = Duration::from_millis(20);
 /// The portals of the portals file, in its order.
@@ -29,11 +32,7 @@ const PORTALS: [&str; 5] = ["tl", "at", "pp", "lm", "lm2"];
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    assert!(
-        binary().is_file(),
-        "{} is missing: run `cargo xtask bench` (it builds it)",
-        binary().display()
-    );
+    require_binary();
     let (users, rounds) = if quick() { (2_000, 1) } else { (10_000, 3) };
     let home = std::env::temp_dir().join(format!("portalctl-bench-{}", std::process::id()));
     std::fs::create_dir_all(&home).expect("a scratch directory");
@@ -184,34 +183,11 @@ async fn policy_against_audit(home: &Path) -> Vec<Entry> {
         let plan = [
             "--config", &config, "--format", "json", "policy", "plan", "--policy", &policy,
         ];
-        let (mut audits, mut policies) = (Vec::new(), Vec::new());
-        for round in 0..rounds {
-            // Each round starts with the other side.
-            for first in [round % 2 == 0, round % 2 != 0] {
-                let (args, runs): (&[&str], &mut Vec<Run>) = if first {
-                    (&audit, &mut audits)
-                } else {
-                    (&plan, &mut policies)
-                };
-                let done = run(args, &env, &home);
-                assert_eq!(done.code, Some(0), "{args:?} failed: {}", done.stderr);
-                runs.push(done);
-            }
-        }
-        (audits, policies)
+        alternate(rounds, [&audit, &plan], &env, &home)
     })
     .await
     .expect("benchmark runs");
-    let wall = |runs: &[Run]| {
-        median(
-            &runs
-                .iter()
-                .map(|run| run.wall.as_secs_f64())
-                .collect::<Vec<_>>(),
-        )
-    };
-    let peak =
-        |runs: &[Run]| runs.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
+    let (wall, peak) = (median_wall, peak_mib);
     policy_entries(
         users,
         (wall(&policies), wall(&audits)),

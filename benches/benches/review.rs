@@ -24,7 +24,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use benchmarks::{
-    Entry, PortalSet, Run, binary, median, print_table, quick, record, run, target_dir,
+    Entry, PortalSet, Run, alternate, median, median_wall, peak_mib, print_table, quick, record,
+    require_binary, run, target_dir,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use review_store::{Account, LastLogin, PortalOutcome, PortalRun, Store};
@@ -38,11 +39,7 @@ const PORTALS: [(&str, &str); 4] = [
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    assert!(
-        binary().is_file(),
-        "{} is missing: run `cargo xtask bench` (it builds it)",
-        binary().display()
-    );
+    require_binary();
     let home = std::env::temp_dir().join(format!("portalctl-review-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("a scratch directory");
@@ -73,25 +70,12 @@ async fn snapshot_against_audit(home: &Path, per_portal: usize, rounds: usize) -
     let (audits, snapshots) = tokio::task::spawn_blocking(move || {
         let audit = ["--config", &config, "--format", "json", "audit"];
         let snapshot = ["--config", &config, "snapshot", "--store", &store];
-        let (mut audits, mut snapshots) = (Vec::new(), Vec::new());
-        for round in 0..rounds {
-            for audit_first in [round % 2 == 0, round % 2 != 0] {
-                let (args, runs): (&[&str], &mut Vec<Run>) = if audit_first {
-                    (&audit, &mut audits)
-                } else {
-                    (&snapshot, &mut snapshots)
-                };
-                let done = run(args, &env, &home);
-                assert_eq!(done.code, Some(0), "{args:?} failed: {}", done.stderr);
-                runs.push(done);
-            }
-        }
-        (audits, snapshots)
+        alternate(rounds, [&audit, &snapshot], &env, &home)
     })
     .await
     .expect("benchmark runs");
     let accounts = per_portal * PORTALS.len();
-    let (snapshot_wall, audit_wall) = (wall(&snapshots), wall(&audits));
+    let (snapshot_wall, audit_wall) = (median_wall(&snapshots), median_wall(&audits));
     let (snapshot_peak, audit_peak) = (peak_mib(&snapshots), peak_mib(&audits));
     vec![
         Entry {
@@ -132,7 +116,7 @@ fn store_and_diff(home: &Path, accounts: usize, rounds: usize) -> Vec<Entry> {
             done
         })
         .collect();
-    let (diff_wall, diff_peak) = (wall(&diffs), peak_mib(&diffs));
+    let (diff_wall, diff_peak) = (median_wall(&diffs), peak_mib(&diffs));
     vec![
         Entry {
             name: format!("review-store: insert {accounts} accounts per snapshot"),
@@ -306,17 +290,4 @@ fn chromium() -> Option<PathBuf> {
                 .map(|dir| dir.join(name))
                 .find(|path| path.is_file())
         })
-}
-
-fn wall(runs: &[Run]) -> f64 {
-    median(
-        &runs
-            .iter()
-            .map(|run| run.wall.as_secs_f64())
-            .collect::<Vec<_>>(),
-    )
-}
-
-fn peak_mib(runs: &[Run]) -> f64 {
-    runs.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0
 }

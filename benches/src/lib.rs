@@ -16,7 +16,9 @@ mod list_child;
 mod portalctl_run;
 
 pub use list_child::ListRun;
-pub use portalctl_run::{PortalSet, Run, StartedPortals, binary, run};
+pub use portalctl_run::{
+    PortalSet, Run, StartedPortals, alternate, binary, median_wall, peak_mib, require_binary, run,
+};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

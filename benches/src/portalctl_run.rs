@@ -25,6 +25,61 @@ pub fn binary() -> PathBuf {
     target_dir().join("release").join("portalctl")
 }
 
+/// Stops the bench, saying what to do, when [`binary`] is not built.
+///
+/// # Panics
+/// When the binary is missing.
+pub fn require_binary() {
+    assert!(
+        binary().is_file(),
+        "{} is missing: run `cargo xtask bench` (it builds it)",
+        binary().display()
+    );
+}
+
+/// Runs `first` and `second` (argument lists) `rounds` times each, alternating, each
+/// round starting with the other side; each run must succeed. Their runs, in that order.
+///
+/// # Panics
+/// When a run fails (its stderr is shown).
+pub fn alternate(
+    rounds: usize,
+    [first, second]: [&[&str]; 2],
+    env: &[(String, String)],
+    home: &Path,
+) -> (Vec<Run>, Vec<Run>) {
+    let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for first_now in [round % 2 == 0, round % 2 != 0] {
+            let (args, runs) = if first_now {
+                (first, &mut firsts)
+            } else {
+                (second, &mut seconds)
+            };
+            let done = run(args, env, home);
+            assert_eq!(done.code, Some(0), "{args:?} failed: {}", done.stderr);
+            runs.push(done);
+        }
+    }
+    (firsts, seconds)
+}
+
+/// The median wall time of `runs`, in seconds.
+pub fn median_wall(runs: &[Run]) -> f64 {
+    crate::median(
+        &runs
+            .iter()
+            .map(|run| run.wall.as_secs_f64())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The largest peak resident memory of `runs`, in MiB.
+#[allow(clippy::cast_precision_loss)] // KiB counts far below 2^52
+pub fn peak_mib(runs: &[Run]) -> f64 {
+    runs.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0
+}
+
 /// One finished run of the binary: wall time, peak resident memory and exit code.
 #[derive(Debug, Clone)]
 pub struct Run {
