@@ -12,7 +12,7 @@ use crate::runner::Runner;
 
 /// Runs the command line. `Err` means nothing was done.
 pub async fn run(cli: Cli) -> Result<Done, Stop> {
-    commands::check_input(&cli.command)?;
+    let input = commands::check_input(&cli.command)?;
     if let Some(done) = commands::run_without_portals(&cli.command, cli.format.into()).await {
         return done;
     }
@@ -31,7 +31,7 @@ pub async fn run(cli: Cli) -> Result<Done, Stop> {
         None
     };
     let runner = Runner::new(&directory, cli.format.into(), cli.apply, journal);
-    let done = commands::run(cli.command, &runner).await;
+    let done = commands::run(cli.command, input, &runner).await;
     if let Some(running) = sandbox {
         running.shutdown().await;
     }

@@ -3,7 +3,8 @@
 //!
 //! 1. `check_input` (when the command takes values): refuse malformed input with a
 //!    [`Stop::Usage`] naming the argument, before any configuration is read or request
-//!    sent. `check_portals` (when it names portals): refuse what the portals can not do,
+//!    sent; a command that reads a file returns what it held as an [`Input`], which `run`
+//!    gets (the file is read once). `check_portals` (when it names portals): refuse what the portals can not do,
 //!    asking [`crate::portal::Portal::supports`], still before anything is sent.
 //! 2. `plan`: a pure function from listed data (`&[UserRecord]` per portal, groups, the
 //!    journal's entries, `now`) to a [`crate::plan::Plan`] of typed
@@ -36,19 +37,39 @@ use crate::exit::{Done, Stop};
 use crate::files;
 use crate::output::Format;
 use crate::people_file;
+use crate::policy::Policy;
+use crate::roster::Person;
 use crate::runner::Runner;
 
-/// Rejects malformed input before any configuration is read or request sent.
-pub fn check_input(command: &Command) -> Result<(), Stop> {
-    match command {
+/// What a command's files held: read and checked once, by [`check_input`], and handed to
+/// [`run`], so that a file changed in between can not make the run differ from the check.
+#[derive(Debug, Default)]
+pub enum Input {
+    /// The command reads no file.
+    #[default]
+    Nothing,
+    /// The people of `offboard` or `reactivate` (lower-cased).
+    People(Vec<String>),
+    /// The roster of `reconcile`.
+    Roster(Vec<Person>),
+    /// The policy of `policy check|plan|apply` (boxed: it is much larger than the rest).
+    Policy(Box<Policy>),
+}
+
+/// Rejects malformed input before any configuration is read or request sent, and returns
+/// what the command's files held.
+pub fn check_input(command: &Command) -> Result<Input, Stop> {
+    let checked = match command {
         Command::Offboard { email, from } | Command::Reactivate { email, from, .. } => {
-            people_file::people(email.as_deref(), from.as_deref()).map(drop)
+            return people_file::people(email.as_deref(), from.as_deref()).map(Input::People);
         }
+        Command::Policy { command } => {
+            return policy::load(command.policy()).map(|policy| Input::Policy(Box::new(policy)));
+        }
+        Command::Reconcile { roster } => return roster.read().map(Input::Roster),
         Command::Invite { email, role, .. } => invite::check_input(email, role),
         Command::SuspendInactive { group, .. } => suspend_inactive::check_input(group.as_deref()),
         Command::Groups { command } => groups::check_input(command),
-        Command::Policy { command } => policy::check_input(command),
-        Command::Reconcile { roster } => roster.read().map(drop),
         Command::Review { command } => review::check_input(command),
         Command::Snapshot { note, .. } => match note {
             Some(note) => check_name("--note", note),
@@ -59,7 +80,8 @@ pub fn check_input(command: &Command) -> Result<(), Stop> {
         | Command::Audit { .. }
         | Command::Sandbox
         | Command::Diff { .. } => Ok(()),
-    }
+    };
+    checked.map(|()| Input::Nothing)
 }
 
 /// Rejects portal names that are not configured, and options that do not fit the
@@ -87,37 +109,29 @@ pub fn check_portals(command: &Command, directory: &Directory) -> Result<(), Sto
     }
 }
 
-/// Runs `command` with `runner`.
-pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
-    match command {
-        Command::Portals => portals::run(runner).await,
-        Command::Users { portal } => users::run(runner, portal.as_deref()).await,
-        Command::Audit { inactive_days } => audit::run(runner, inactive_days).await,
-        Command::Offboard { email, from } => {
-            offboard::run(
-                runner,
-                &people_file::people(email.as_deref(), from.as_deref())?,
-            )
-            .await
+/// Runs `command` with `runner` and the `input` [`check_input`] read.
+pub async fn run(command: Command, input: Input, runner: &Runner<'_>) -> Result<Done, Stop> {
+    match (command, input) {
+        (Command::Portals, _) => portals::run(runner).await,
+        (Command::Users { portal }, _) => users::run(runner, portal.as_deref()).await,
+        (Command::Audit { inactive_days }, _) => audit::run(runner, inactive_days).await,
+        (Command::Offboard { .. }, Input::People(people)) => offboard::run(runner, &people).await,
+        (Command::Reconcile { .. }, Input::Roster(roster)) => reconcile::run(runner, &roster).await,
+        (Command::Reactivate { store, .. }, Input::People(people)) => {
+            reactivate::run(runner, &people, &files::store_path(store.path)).await
         }
-        Command::Reconcile { roster } => reconcile::run(runner, &roster.read()?).await,
-        Command::Reactivate { email, from, store } => {
-            reactivate::run(
-                runner,
-                &people_file::people(email.as_deref(), from.as_deref())?,
-                &files::store_path(store.path),
-            )
-            .await
-        }
-        Command::SuspendInactive { days, group } => {
+        (Command::SuspendInactive { days, group }, _) => {
             suspend_inactive::run(runner, days, group.as_deref()).await
         }
-        Command::Invite {
-            email,
-            portal,
-            role,
-            all_child_orgs,
-        } => {
+        (
+            Command::Invite {
+                email,
+                portal,
+                role,
+                all_child_orgs,
+            },
+            _,
+        ) => {
             invite::run(
                 runner,
                 &email.to_lowercase(),
@@ -127,16 +141,28 @@ pub async fn run(command: Command, runner: &Runner<'_>) -> Result<Done, Stop> {
             )
             .await
         }
-        Command::Groups { command } => groups::run(runner, &command).await,
-        Command::Policy { command } => policy::run(runner, &command).await,
-        Command::Snapshot { note, store } => {
+        (Command::Groups { command }, _) => groups::run(runner, &command).await,
+        (Command::Policy { command }, Input::Policy(policy)) => {
+            policy::run(runner, &command, &policy).await
+        }
+        (Command::Snapshot { note, store }, _) => {
             snapshot::run(runner, &files::store_path(store.path), note.as_deref()).await
         }
-        Command::Review { command } => review::run_with_portals(&command, runner).await,
-        Command::Sandbox => sandbox::run().await,
-        Command::Diff { from, to, store } => {
+        (Command::Review { command }, _) => review::run_with_portals(&command, runner).await,
+        (Command::Sandbox, _) => sandbox::run().await,
+        (Command::Diff { from, to, store }, _) => {
             diff::run(&files::store_path(store.path), from, to, runner.format())
         }
+        // Offboard, reactivate, reconcile and policy run only with what `check_input` read.
+        (
+            Command::Offboard { .. }
+            | Command::Reactivate { .. }
+            | Command::Reconcile { .. }
+            | Command::Policy { .. },
+            _,
+        ) => Err(Stop::Failure(
+            "the command's files were not read and checked before it ran".to_owned(),
+        )),
     }
 }
 

@@ -36,26 +36,24 @@ pub fn load(path: &Path) -> Result<Policy, Stop> {
     Policy::parse(&text).map_err(|error| Stop::Usage(format!("{}: {error}", path.display())))
 }
 
-/// Refuses a policy file that can not be read or does not check, before anything is sent.
-pub fn check_input(command: &PolicyCommand) -> Result<(), Stop> {
-    load(command.policy()).map(drop)
-}
-
-/// `policy check`: says the file is valid (it was checked by [`check_input`]).
+/// `policy check`: says the file at `path` is valid (read and checked by
+/// [`crate::commands::check_input`] with [`load`]).
 pub fn check(path: &Path) -> Result<Done, Stop> {
-    load(path)?;
     println!("{}: policy is valid", path.display());
     Ok(Done::Complete)
 }
 
-/// Runs `policy plan` or `policy apply`.
-pub async fn run(runner: &Runner<'_>, command: &PolicyCommand) -> Result<Done, Stop> {
+/// Runs `policy plan` or `policy apply` with `policy`, the file [`load`] read.
+pub async fn run(
+    runner: &Runner<'_>,
+    command: &PolicyCommand,
+    policy: &Policy,
+) -> Result<Done, Stop> {
     let apply = match command {
         PolicyCommand::Check { policy } => return check(policy),
         PolicyCommand::Plan { .. } => false,
         PolicyCommand::Apply { .. } => true,
     };
-    let policy = load(command.policy())?;
     let mut gathered = runner.gather(None).await;
     if !apply {
         // Only the judgement is printed: each account moves out of the listing into it.
@@ -63,14 +61,14 @@ pub async fn run(runner: &Runner<'_>, command: &PolicyCommand) -> Result<Done, S
         let accounts = listed
             .into_iter()
             .flat_map(|(_, users)| users.into_iter().map(Account::from));
-        let judged = judge(&policy, accounts, &gathered.unlisted, Utc::now());
+        let judged = judge(policy, accounts, &gathered.unlisted, Utc::now());
         let mut out = io::BufWriter::new(io::stdout().lock());
         print(&mut out, &judged, runner.format())
             .and_then(|()| out.flush())
             .map_err(|error| report::output_stop(&error))?;
         return Ok(gathered.done());
     }
-    let judged = judge_listed(&policy, &gathered, Utc::now());
+    let judged = judge_listed(policy, &gathered, Utc::now());
     for portal in &judged.portals {
         note_unjudged(portal);
     }
