@@ -1,9 +1,10 @@
 //! Helpers for tests of code built on core-http (feature `test-util`).
 
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use tracing::subscriber::DefaultGuard;
+use tracing::Dispatch;
+use tracing::subscriber::{DefaultGuard, NoSubscriber};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -26,9 +27,18 @@ pub struct TraceCapture {
     _guard: DefaultGuard,
 }
 
+/// A subscriber registered for the life of the process next to every capture's.
+///
+/// While a single subscriber is registered, `tracing` settles the interest of a callsite
+/// met for the first time from the subscriber of the thread meeting it, and keeps it: a
+/// callsite that a test on another thread reaches first (with no subscriber) would stay
+/// disabled for a capture running at the same time. With two registered, it asks every one.
+static SECOND_SUBSCRIBER: OnceLock<Dispatch> = OnceLock::new();
+
 impl TraceCapture {
     /// Installs the capturing subscriber for the current thread.
     pub fn start() -> Self {
+        SECOND_SUBSCRIBER.get_or_init(|| Dispatch::new(NoSubscriber::default()));
         let buffer = Buffer::default();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
@@ -220,4 +230,26 @@ macro_rules! transport_option_tests {
             assert!(allowed.is_ok(), "allow_insecure_http(true): {allowed:?}");
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TraceCapture;
+
+    /// One callsite, met by the two threads of the test below.
+    fn emit() {
+        tracing::info!("met on two threads");
+    }
+
+    #[test]
+    fn a_callsite_another_thread_met_first_is_still_captured() {
+        let logs = TraceCapture::start();
+        std::thread::spawn(emit).join().unwrap();
+        emit();
+        assert!(
+            logs.text().contains("met on two threads"),
+            "{}",
+            logs.text()
+        );
+    }
 }
