@@ -1,7 +1,8 @@
 //! `cargo xtask integration [--vendor V] [--live]`: the scenario suites against the sandbox.
 //!
-//! The suites are the integration-test targets (`tests/*.rs`) of the workspace, or of one
-//! vendor's `<vendor>-client` package. `--live` (against a real tenant) is not implemented.
+//! The suites are the integration-test targets of the workspace (one `tests/it/` binary per
+//! crate, and the cross-crate suites of `tests/tests/`), or of one vendor's `<vendor>-client`
+//! package. `--live` (against a real tenant) is not implemented.
 
 use std::path::Path;
 

@@ -1,9 +1,10 @@
 //! Helpers for tests of code built on core-http (feature `test-util`).
 
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use tracing::subscriber::DefaultGuard;
+use tracing::Dispatch;
+use tracing::subscriber::{DefaultGuard, NoSubscriber};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -26,9 +27,18 @@ pub struct TraceCapture {
     _guard: DefaultGuard,
 }
 
+/// A subscriber registered for the life of the process next to every capture's.
+///
+/// While a single subscriber is registered, `tracing` settles the interest of a callsite
+/// met for the first time from the subscriber of the thread meeting it, and keeps it: a
+/// callsite that a test on another thread reaches first (with no subscriber) would stay
+/// disabled for a capture running at the same time. With two registered, it asks every one.
+static SECOND_SUBSCRIBER: OnceLock<Dispatch> = OnceLock::new();
+
 impl TraceCapture {
     /// Installs the capturing subscriber for the current thread.
     pub fn start() -> Self {
+        SECOND_SUBSCRIBER.get_or_init(|| Dispatch::new(NoSubscriber::default()));
         let buffer = Buffer::default();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
@@ -72,6 +82,36 @@ impl<'a> MakeWriter<'a> for Buffer {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// Panics if any of `secrets` occurs in `text`, taken from `what` (a `Debug` output, an
+/// error, captured logs): the check of every secret-canary test.
+///
+/// The message names the first leaking secret by its position in `secrets` and shows
+/// `text` with every secret masked, so that a failure does not spread them further.
+///
+/// ```
+/// let logs = "GET /users?api_key=<redacted> 200";
+/// core_http::test_util::assert_no_secret("the logs", logs, &["canary-5e1f"]);
+/// ```
+#[track_caller]
+pub fn assert_no_secret(what: &str, text: &str, secrets: &[&str]) {
+    assert!(
+        secrets.iter().all(|secret| !secret.is_empty()),
+        "an empty secret would be found in any text"
+    );
+    let Some(leaked) = secrets.iter().position(|secret| text.contains(secret)) else {
+        return;
+    };
+    // Longest first, so that a secret containing another is masked whole.
+    let mut by_length: Vec<(usize, &str)> = secrets.iter().copied().enumerate().collect();
+    by_length.sort_by_key(|(_, secret)| std::cmp::Reverse(secret.len()));
+    let masked = by_length
+        .into_iter()
+        .fold(text.to_owned(), |masked, (index, secret)| {
+            masked.replace(secret, &format!("<secret #{index}>"))
+        });
+    panic!("secret #{leaked} leaked into {what}: {masked}");
 }
 
 /// Expands to one test, `every_transport_option_reaches_the_wire_or_the_client`, proving
@@ -220,4 +260,86 @@ macro_rules! transport_option_tests {
             assert!(allowed.is_ok(), "allow_insecure_http(true): {allowed:?}");
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{UnwindSafe, catch_unwind};
+
+    use super::{TraceCapture, assert_no_secret};
+
+    /// One callsite, met by the two threads of the test below.
+    fn emit() {
+        tracing::info!("met on two threads");
+    }
+
+    #[test]
+    fn a_callsite_another_thread_met_first_is_still_captured() {
+        let logs = TraceCapture::start();
+        std::thread::spawn(emit).join().unwrap();
+        emit();
+        assert!(
+            logs.text().contains("met on two threads"),
+            "{}",
+            logs.text()
+        );
+    }
+
+    /// The message `check` panicked with, if it did.
+    fn panic_message(check: impl FnOnce() + UnwindSafe) -> Option<String> {
+        let payload = catch_unwind(check).err()?;
+        let message = payload.downcast_ref::<String>().cloned().or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+        });
+        Some(message.expect("a text panic"))
+    }
+
+    #[test]
+    fn text_without_the_secrets_passes() {
+        let message = panic_message(|| {
+            assert_no_secret("a greeting", "hello, canary", &["canary-1", "canary-2"]);
+        });
+        assert_eq!(message, None);
+    }
+
+    #[test]
+    fn a_leak_is_reported_with_every_secret_masked() {
+        let message = panic_message(|| {
+            assert_no_secret(
+                "the logs",
+                "pw=canary-2 key=canary-1 key=canary-1",
+                &["canary-1", "canary-2", "canary-3"],
+            );
+        });
+        assert_eq!(
+            message.as_deref(),
+            Some("secret #0 leaked into the logs: pw=<secret #1> key=<secret #0> key=<secret #0>")
+        );
+    }
+
+    #[test]
+    fn a_secret_inside_another_is_masked_with_it() {
+        let message = panic_message(|| {
+            assert_no_secret(
+                "an error",
+                "bearer lmb_canary-9b",
+                &["canary", "lmb_canary-9b"],
+            );
+        });
+        assert_eq!(
+            message.as_deref(),
+            Some("secret #0 leaked into an error: bearer <secret #1>")
+        );
+    }
+
+    #[test]
+    fn an_empty_secret_is_refused() {
+        let message = panic_message(|| assert_no_secret("a greeting", "hello", &["canary", ""]));
+        assert_eq!(
+            message.as_deref(),
+            Some("an empty secret would be found in any text")
+        );
+    }
 }

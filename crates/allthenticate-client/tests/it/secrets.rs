@@ -1,7 +1,7 @@
 //! A canary API key never shows up in `Debug`, `Display` or TRACE-level logs, in any auth
 //! placement, across successful and failed requests.
 
-use core_http::test_util::TraceCapture;
+use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::fmt::Write as _;
 
 use allthenticate_client::{AuthPlacement, Client, EmailId, SecretString};
@@ -10,11 +10,9 @@ use portal_sandbox::allthenticate::Allthenticate;
 
 const CANARY: &str = "canary-5e1f0a77";
 
+#[track_caller]
 fn assert_clean(what: &str, text: &str) {
-    assert!(
-        !text.contains(CANARY),
-        "the canary leaked into {what}: {text}"
-    );
+    assert_no_secret(what, text, &[CANARY]);
 }
 
 #[tokio::test]

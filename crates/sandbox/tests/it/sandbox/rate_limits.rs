@@ -6,7 +6,7 @@ use http::StatusCode;
 use portal_sandbox::{Fault, RateLimit, RateLimitHeaders};
 use serde_json::json;
 
-use crate::client::{self, get_path};
+use super::client::{self, get_path};
 
 const WINDOW: Duration = Duration::from_millis(300);
 

@@ -1,6 +1,5 @@
 //! The Allthenticate simulator, spoken to in raw HTTP/1.1: parameter sources, spellings,
 //! auth modes and the switchable inferences.
-#![cfg(feature = "allthenticate")]
 
 use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::{Allthenticate, AuthMode, DEFAULT_NOW_UNIX, SuspensionReport};

@@ -1,7 +1,5 @@
 //! `portalctl policy check|plan|apply` end to end, against simulators this test starts.
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::SystemTime;
@@ -11,7 +9,8 @@ use portal_sandbox::allthenticate::Allthenticate;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use serde_json::Value;
-use support::{portalctl, text};
+
+use crate::support::{portalctl, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {

@@ -7,7 +7,7 @@ use http::{HeaderName, HeaderValue, Method, StatusCode};
 use portal_sandbox::Fault;
 use serde_json::json;
 
-use crate::client::{self, Failure, get_path, raw_exchange, raw_get, send};
+use super::client::{self, Failure, get_path, raw_exchange, raw_get, send};
 
 const USERS_JSON: &str = r#"[{"id":1,"name":"Ada"}]"#;
 

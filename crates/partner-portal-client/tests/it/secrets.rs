@@ -1,7 +1,7 @@
 //! Canary secrets (the API key and a user's password) never appear in `Debug`,
 //! `Display` or TRACE-level logs, across successful, retried and failed requests.
 
-use core_http::test_util::TraceCapture;
+use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -16,13 +16,13 @@ const KEY: &str = "sk:canary-5f1e2d";
 const KEY_WITHOUT_PREFIX: &str = "canary-nosk-77aa";
 const PASSWORD: &str = "canary-pw-91c4";
 
+#[track_caller]
 fn assert_clean(what: &str, text: &str) {
-    for canary in ["canary-5f1e2d", "canary-nosk-77aa", "canary-pw-91c4"] {
-        assert!(
-            !text.contains(canary),
-            "{canary} leaked into {what}: {text}"
-        );
-    }
+    assert_no_secret(
+        what,
+        text,
+        &["canary-5f1e2d", "canary-nosk-77aa", "canary-pw-91c4"],
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

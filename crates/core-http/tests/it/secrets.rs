@@ -1,7 +1,7 @@
 //! A canary credential never shows up in `Debug`, `Display` or TRACE-level logs,
 //! across successful, retried and failed requests.
 
-use core_http::test_util::TraceCapture;
+use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -27,11 +27,9 @@ impl Authenticate for QueryKey {
     }
 }
 
+#[track_caller]
 fn assert_clean(what: &str, text: &str) {
-    assert!(
-        !text.contains(CANARY),
-        "the canary leaked into {what}: {text}"
-    );
+    assert_no_secret(what, text, &[CANARY]);
 }
 
 /// Routes for every outcome: a retried 503, a 404, a long 429, a body that fails to decode.

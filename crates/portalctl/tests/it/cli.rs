@@ -2,8 +2,6 @@
 //! configuration, the built-in one). These live in the portalctl package because only
 //! there does Cargo hand tests the binary's path (`CARGO_BIN_EXE_portalctl`).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::SystemTime;
@@ -14,7 +12,8 @@ use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 use serde_json::Value;
-use support::{portalctl, text};
+
+use crate::support::{portalctl, text};
 
 const AT_KEY: &str = "canary-at-5f1e0c";
 const PP_KEY: &str = "sk:canary-pp-9b2d47";

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 use portal_sandbox::{Fault, Sandbox};
 
-use crate::client::{self, get_path, send};
+use super::client::{self, get_path, send};
 
 #[tokio::test]
 async fn records_method_path_query_headers_body_and_status() {

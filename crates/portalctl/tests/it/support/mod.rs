@@ -1,4 +1,4 @@
-//! What the end-to-end test binaries share: running the built `portalctl` as a user
+//! What the end-to-end test modules share: running the built `portalctl` as a user
 //! would, and reading its output.
 
 use std::path::Path;

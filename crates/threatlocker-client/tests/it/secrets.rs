@@ -1,7 +1,7 @@
 //! A canary token never appears in `Debug` of the builder, client or errors, nor in
 //! TRACE-level logs.
 
-use core_http::test_util::TraceCapture;
+use core_http::test_util::{TraceCapture, assert_no_secret};
 
 use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
@@ -9,11 +9,9 @@ use threatlocker_client::Client;
 
 const CANARY: &str = "canary-5e1d0c9b7a";
 
+#[track_caller]
 fn assert_clean(what: &str, text: &str) {
-    assert!(
-        !text.contains(CANARY),
-        "the canary leaked into {what}: {text}"
-    );
+    assert_no_secret(what, text, &[CANARY]);
 }
 
 #[tokio::test]

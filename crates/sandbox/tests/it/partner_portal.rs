@@ -1,5 +1,4 @@
 //! The Whaly simulator over HTTP: auth, error bodies, paging and rate-limit headers.
-#![cfg(feature = "partner-portal")]
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};

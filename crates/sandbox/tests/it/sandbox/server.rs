@@ -7,7 +7,7 @@ use http::{Method, StatusCode};
 use portal_sandbox::{Fault, Sandbox};
 use tokio::net::TcpStream;
 
-use crate::client::{self, get_path, send};
+use super::client::{self, get_path, send};
 
 #[tokio::test]
 async fn answers_through_the_router_on_loopback() {

@@ -1,6 +1,6 @@
 //! A canary credential never shows up in `Debug` output, errors or TRACE-level logs.
 
-use core_http::test_util::TraceCapture;
+use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -14,13 +14,9 @@ const KEY: &str = "canary-key-5d1e77";
 const BEARER: &str = "lmb_canary-bearer-9b2c";
 const PASSWORD: &str = "Canary!Pass9";
 
+#[track_caller]
 fn assert_clean(what: &str, text: &str) {
-    for secret in [KEY, BEARER, PASSWORD, "canary"] {
-        assert!(
-            !text.contains(secret),
-            "{secret} leaked into {what}: {text}"
-        );
-    }
+    assert_no_secret(what, text, &[KEY, BEARER, PASSWORD, "canary"]);
 }
 
 #[tokio::test]

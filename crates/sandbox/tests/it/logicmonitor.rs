@@ -1,8 +1,6 @@
 //! The LogicMonitor simulator seen over raw HTTP/1.1 (no client crate): version and
 //! auth checks, v3 error bodies, paging limits, filters, PATCH semantics, rate limits.
 
-#![cfg(feature = "logicmonitor")]
-
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -1113,7 +1111,8 @@ async fn user_type_and_tenant_id_are_configurable() {
 }
 
 /// Scale check for the benchmark: a million users, pages of 1000.
-/// Run with `cargo test -p portal-sandbox --release --test logicmonitor -- --ignored`.
+/// Run with
+/// `cargo test -p portal-sandbox --release --test it logicmonitor::a_million_users -- --ignored`.
 #[tokio::test]
 #[ignore = "builds a million users; run in release"]
 async fn a_million_users() {

@@ -1,6 +1,5 @@
 //! The ThreatLocker simulator, spoken to in raw HTTP/1.1 so that header-name case and
 //! path case are exactly what the test writes.
-#![cfg(feature = "threatlocker")]
 
 use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::{InviteResponse, PageBelowOne, Permission, ThreatLocker};
