@@ -46,18 +46,18 @@ impl Client {
     ///
     /// The id is checked when a request is made: an empty id or one containing `/` is
     /// [`Error::InvalidInput`] and nothing is sent.
-    pub fn portal(&self, portal_id: impl Into<String>) -> PortalHandle {
-        PortalHandle::new(self.clone(), portal_id.into())
+    pub fn portal(&self, portal_id: impl Into<String>) -> PortalHandle<'_> {
+        PortalHandle::new(self, portal_id.into())
     }
 
     /// The organisation's roles.
-    pub fn roles(&self) -> Roles {
-        Roles::new(self.clone())
+    pub fn roles(&self) -> Roles<'_> {
+        Roles::new(self)
     }
 
     /// The organisation's user attributes.
-    pub fn user_attributes(&self) -> UserAttributes {
-        UserAttributes::new(self.clone())
+    pub fn user_attributes(&self) -> UserAttributes<'_> {
+        UserAttributes::new(self)
     }
 
     /// The underlying transport, for calls this crate does not wrap.

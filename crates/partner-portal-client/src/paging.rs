@@ -76,15 +76,15 @@ struct Listing {
 /// A listing of users, roles or user attributes: one page with [`send`](Self::send),
 /// every page with [`stream`](Self::stream).
 #[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListRequest<T> {
-    client: Client,
+pub struct ListRequest<'c, T> {
+    client: &'c Client,
     listing: Listing,
     /// Why the request can not be sent (a bad path parameter), found when it was made.
     refused: Option<Error>,
     decode: DecodePage<T>,
 }
 
-impl<T> fmt::Debug for ListRequest<T> {
+impl<T> fmt::Debug for ListRequest<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListRequest")
             .field("operation", &self.listing.operation.name)
@@ -95,10 +95,10 @@ impl<T> fmt::Debug for ListRequest<T> {
     }
 }
 
-impl<T: Send + 'static> ListRequest<T> {
+impl<'c, T: Send + 'static> ListRequest<'c, T> {
     /// A listing of `operation`, whose pages decode as `P`.
     pub(crate) fn new<P: CursorPage<Item = T>>(
-        client: Client,
+        client: &'c Client,
         operation: &'static Operation,
     ) -> Self {
         Self {
@@ -156,6 +156,16 @@ impl<T: Send + 'static> ListRequest<T> {
     /// Every item from the starting cursor on, lazily, page by page, following the
     /// `after` cursor until it stops appearing. A server repeating a cursor ends the
     /// stream with [`Error::Pagination`] instead of looping.
+    ///
+    /// Handles and requests borrow the client; the stream owns a clone of what it needs,
+    /// so it outlives them and can move to another task:
+    ///
+    /// ```no_run
+    /// fn spawnable<S: Send + 'static>(_: S) {}
+    /// # fn demo(client: &partner_portal_client::Client) {
+    /// spawnable(client.portal("pp_1").list_users().stream());
+    /// # }
+    /// ```
     pub fn stream(self) -> ItemStream<T> {
         if let Some(error) = self.refused {
             return failed(error);

@@ -31,15 +31,15 @@ static DELETE_USER: Operation = Operation::delete(
 /// The locale sent when none is set, as Whaly documents its default.
 pub const DEFAULT_LOCALE: &str = "en_US";
 
-/// A handle on one partner portal; see [`Client::portal`].
+/// A handle on one partner portal, borrowing the client; see [`Client::portal`].
 #[derive(Debug, Clone)]
-pub struct PortalHandle {
-    client: Client,
+pub struct PortalHandle<'c> {
+    client: &'c Client,
     id: String,
 }
 
-impl PortalHandle {
-    pub(crate) fn new(client: Client, id: String) -> Self {
+impl<'c> PortalHandle<'c> {
+    pub(crate) fn new(client: &'c Client, id: String) -> Self {
         Self { client, id }
     }
 
@@ -54,8 +54,8 @@ impl PortalHandle {
     }
 
     /// Lists the portal's users, oldest first.
-    pub fn list_users(&self) -> ListRequest<PartnerPortalUser> {
-        ListRequest::new::<PartnerPortalUserPage>(self.client.clone(), &LIST_USERS).path_param(
+    pub fn list_users(&self) -> ListRequest<'c, PartnerPortalUser> {
+        ListRequest::new::<PartnerPortalUserPage>(self.client, &LIST_USERS).path_param(
             "portal_id",
             "portalId",
             &self.id,

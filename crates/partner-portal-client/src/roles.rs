@@ -10,20 +10,20 @@ use crate::{Client, Error, Result, Role, validate};
 static LIST_ROLES: Operation = Operation::get("roles.list", "/v1/roles");
 static GET_ROLE: Operation = Operation::get("roles.get", "/v1/roles/{roleId}");
 
-/// The organisation's roles; see [`Client::roles`].
-#[derive(Debug, Clone)]
-pub struct Roles {
-    client: Client,
+/// The organisation's roles, borrowing the client; see [`Client::roles`].
+#[derive(Debug, Clone, Copy)]
+pub struct Roles<'c> {
+    client: &'c Client,
 }
 
-impl Roles {
-    pub(crate) fn new(client: Client) -> Self {
+impl<'c> Roles<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
         Self { client }
     }
 
     /// Lists roles, oldest first.
-    pub fn list(&self) -> ListRequest<Role> {
-        ListRequest::new::<RolePage>(self.client.clone(), &LIST_ROLES)
+    pub fn list(&self) -> ListRequest<'c, Role> {
+        ListRequest::new::<RolePage>(self.client, &LIST_ROLES)
     }
 
     /// Gets one role by id.

@@ -15,19 +15,19 @@ static GET_ATTRIBUTE: Operation = Operation::get(
 );
 
 /// The organisation's user attributes; see [`Client::user_attributes`].
-#[derive(Debug, Clone)]
-pub struct UserAttributes {
-    client: Client,
+#[derive(Debug, Clone, Copy)]
+pub struct UserAttributes<'c> {
+    client: &'c Client,
 }
 
-impl UserAttributes {
-    pub(crate) fn new(client: Client) -> Self {
+impl<'c> UserAttributes<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
         Self { client }
     }
 
     /// Lists user attributes, oldest first.
-    pub fn list(&self) -> ListRequest<UserAttribute> {
-        ListRequest::new::<UserAttributePage>(self.client.clone(), &LIST_ATTRIBUTES)
+    pub fn list(&self) -> ListRequest<'c, UserAttribute> {
+        ListRequest::new::<UserAttributePage>(self.client, &LIST_ATTRIBUTES)
     }
 
     /// Gets one user attribute by id.

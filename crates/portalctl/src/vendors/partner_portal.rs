@@ -16,10 +16,11 @@ use crate::vendors::{copy, full_name};
 #[derive(Debug)]
 pub struct PartnerPortal {
     name: String,
-    handle: PortalHandle,
+    client: Client,
+    portal_id: String,
 }
 
-/// Builds the portal handle; a problem is reported against the portal and field.
+/// Builds the portal's client; a problem is reported against the portal and field.
 pub fn connect(
     portal: &str,
     location: &Location,
@@ -35,8 +36,16 @@ pub fn connect(
         .map_err(|error| ConfigError::client(portal, "api_key_env", &error))?;
     Ok(PartnerPortal {
         name: portal.to_owned(),
-        handle: client.portal(portal_id),
+        client,
+        portal_id: portal_id.to_owned(),
     })
+}
+
+impl PartnerPortal {
+    /// The client's handle on this portal.
+    fn handle(&self) -> PortalHandle<'_> {
+        self.client.portal(self.portal_id.as_str())
+    }
 }
 
 /// Page size asked of Whaly, which documents no default or maximum: a server that caps
@@ -63,11 +72,11 @@ impl Portal for PartnerPortal {
     fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
             let users = self
-                .handle
+                .handle()
                 .list_users()
                 .limit(PAGE_SIZE)
                 .stream()
-                .map_ok(|user| record(&self.handle, &self.name, &user))
+                .map_ok(|user| record(&self.portal_id, &self.name, &user))
                 .try_collect()
                 .await?;
             Ok(Listing::Users(users))
@@ -77,9 +86,9 @@ impl Portal for PartnerPortal {
     fn act<'a>(&'a self, action: &'a Action, target: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             match action {
-                Action::Delete => self.handle.delete_user(target).await.map(drop)?,
+                Action::Delete => self.handle().delete_user(target).await.map(drop)?,
                 Action::Invite(role) => self
-                    .handle
+                    .handle()
                     .ensure_user(&new_user(target, role))
                     .await
                     .map(drop)?,
@@ -90,11 +99,11 @@ impl Portal for PartnerPortal {
     }
 }
 
-fn record(handle: &PortalHandle, portal: &str, user: &PartnerPortalUser) -> UserRecord {
+fn record(portal_id: &str, portal: &str, user: &PartnerPortalUser) -> UserRecord {
     UserRecord {
         portal: portal.to_owned(),
         vendor: Vendor::PartnerPortal,
-        tenant: Some(handle.id().to_owned()),
+        tenant: Some(portal_id.to_owned()),
         id: user.id.clone(),
         email: Some(user.email.to_lowercase()),
         name: full_name(Some(&user.first_name), Some(&user.last_name)),
