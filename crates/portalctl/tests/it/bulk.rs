@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use portal_sandbox::Sandbox;
+
+use crate::support::ScratchDir;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portalctl::journal_lock::JournalLock;
 
@@ -19,7 +21,7 @@ const LM_KEY: &str = "bulk-lm-key-3e9d20";
 struct Lm {
     sim: LogicMonitorSandbox,
     server: Sandbox,
-    dir: PathBuf,
+    dir: ScratchDir,
 }
 
 impl Lm {
@@ -37,10 +39,7 @@ impl Lm {
             .start()
             .await
             .unwrap();
-        let dir =
-            std::env::temp_dir().join(format!("portalctl-bulk-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = ScratchDir::new(&format!("bulk-{name}"));
         std::fs::write(
             dir.join("portals.toml"),
             format!(
@@ -76,7 +75,7 @@ impl Lm {
             .arg(self.journal())
             .args(args)
             .env_clear()
-            .env("HOME", &self.dir)
+            .env("HOME", &*self.dir)
             .env("T_LM_ID", LM_ID)
             .env("T_LM_KEY", LM_KEY)
             .stdout(Stdio::null())

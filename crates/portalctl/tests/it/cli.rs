@@ -13,7 +13,7 @@ use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 use serde_json::Value;
 
-use crate::support::{portalctl, text};
+use crate::support::{ScratchDir, portalctl, text};
 
 const AT_KEY: &str = "canary-at-5f1e0c";
 const PP_KEY: &str = "sk:canary-pp-9b2d47";
@@ -27,7 +27,7 @@ struct World {
     pp: PartnerPortalSim,
     lm: LogicMonitorSandbox,
     servers: Vec<Sandbox>,
-    dir: PathBuf,
+    dir: ScratchDir,
     env: Vec<(&'static str, String)>,
 }
 
@@ -73,9 +73,7 @@ impl World {
         for router in [tl.router(), at.router(), pp.router(), lm.router()] {
             servers.push(Sandbox::builder().router(router).start().await.unwrap());
         }
-        let dir = std::env::temp_dir().join(format!("portalctl-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = ScratchDir::new(&format!("cli-{name}"));
         let config = format!(
             r#"
 [[portals]]
@@ -222,8 +220,7 @@ fn lm_ids(lm: &LogicMonitorSandbox) -> Vec<i32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_without_config_uses_the_built_in_sandbox() {
-    let home = std::env::temp_dir().join(format!("portalctl-cli-noconfig-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("cli-noconfig");
     let table = portalctl(vec!["audit".into()], vec![], &home).await;
     assert_eq!(table.status.code(), Some(0), "{}", text(&table.stderr));
     let stdout = text(&table.stdout);
@@ -854,11 +851,11 @@ async fn secrets_from_files_and_commands_never_leave_the_process_in_text() {
 fn a_reader_that_stops_early_ends_the_run_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let home = std::env::temp_dir().join(format!("portalctl-cli-pipe-{}", std::process::id()));
+    let home = ScratchDir::new("cli-pipe");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portalctl"))
         .arg("audit")
         .env_clear()
-        .env("HOME", &home)
+        .env("HOME", &*home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
         .stdout(Stdio::piped())

@@ -10,14 +10,14 @@ use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use serde_json::Value;
 
-use crate::support::{portalctl, text};
+use crate::support::{ScratchDir, portalctl, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {
     at: Allthenticate,
     lm: LogicMonitorSandbox,
     servers: Vec<Sandbox>,
-    dir: PathBuf,
+    dir: ScratchDir,
     env: Vec<(String, String)>,
 }
 
@@ -40,10 +40,7 @@ impl World {
         for router in [tl.router(), at.router(), lm.router()] {
             servers.push(Sandbox::builder().router(router).start().await.unwrap());
         }
-        let dir =
-            std::env::temp_dir().join(format!("portalctl-policy-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = ScratchDir::new(&format!("policy-{name}"));
         let config = format!(
             "[[portals]]\nname = \"tl\"\nvendor = \"threatlocker\"\nbase_url = \"{}\"\ntoken_env = \"T_TL\"\n\n\
              [[portals]]\nname = \"at\"\nvendor = \"allthenticate\"\nbase_url = \"{}\"\napi_key_env = \"T_AT\"\n\n\

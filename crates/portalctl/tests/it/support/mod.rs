@@ -1,8 +1,39 @@
 //! What the end-to-end test modules share: running the built `portalctl` as a user
-//! would, and reading its output.
+//! would, reading its output, and a scratch directory per test.
 
-use std::path::Path;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::process::Output;
+
+/// A fresh directory under the system's temporary directory, removed when the test that
+/// made it passes (kept after a failure, to look into).
+pub(crate) struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    /// `portalctl-{name}-{pid}`, emptied if an earlier run left it.
+    pub(crate) fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("portalctl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Deref for ScratchDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
 
 /// Runs the `portalctl` binary with `args`, only `env` and `home` as its home (config and
 /// state directories under it), off the async threads so the sandboxes keep serving.
