@@ -89,7 +89,7 @@ impl GroupHistory {
         listed: &[(&Connected, Vec<UserRecord>)],
     ) -> review_store::Result<()> {
         let snapshots = store.snapshots()?;
-        for (portal, user) in candidates(people, listed) {
+        for (portal, user, _) in accounts_of(people, listed, Operation::Groups) {
             if user.status != UserStatus::Suspended
                 || self.journal.contains_key(&journaled(portal, user))
             {
@@ -137,20 +137,24 @@ fn journaled(portal: &Connected, user: &UserRecord) -> (String, String) {
     )
 }
 
-/// The accounts of `people` in the `listed` portals that can move groups.
-fn candidates<'a>(
+/// The accounts of `people` in the `listed` portals that offer `operation`, in listing
+/// order, each with its address.
+fn accounts_of<'a>(
     people: &'a [String],
     listed: &'a [(&'a Connected, Vec<UserRecord>)],
-) -> impl Iterator<Item = (&'a Connected, &'a UserRecord)> {
+    operation: Operation,
+) -> impl Iterator<Item = (&'a Connected, &'a UserRecord, &'a str)> {
     let wanted: HashSet<&str> = people.iter().map(String::as_str).collect();
     listed
         .iter()
-        .filter(|(portal, _)| portal.supports(Operation::Groups))
+        .filter(move |(portal, _)| portal.supports(operation))
         .flat_map(|(portal, users)| users.iter().map(move |user| (*portal, user)))
-        .filter(move |(_, user)| {
-            user.email
+        .filter_map(move |(portal, user)| {
+            let email = user
+                .email
                 .as_deref()
-                .is_some_and(|email| wanted.contains(email))
+                .filter(|email| wanted.contains(email))?;
+            Some((portal, user, email))
         })
 }
 
@@ -175,38 +179,29 @@ pub fn plan(
             ));
         }
     }
-    let wanted: HashSet<&str> = people.iter().map(String::as_str).collect();
-    for (portal, users) in listed {
-        if !portal.supports(Operation::Suspend) {
+    for (portal, user, email) in accounts_of(people, listed, Operation::Suspend) {
+        let step = |action, why: String| Step {
+            portal: portal.name.clone(),
+            user: email.to_owned(),
+            target: user.id.clone(),
+            action,
+            why,
+            undo: None,
+        };
+        if user.status == UserStatus::Suspended {
+            plan.steps
+                .push(step(Action::Reactivate, "undoing a suspension".to_owned()));
+        }
+        if !portal.supports(Operation::Groups) {
             continue;
         }
-        for user in users {
-            let Some(email) = user.email.as_deref().filter(|email| wanted.contains(email)) else {
-                continue;
-            };
-            let step = |action, why: String| Step {
-                portal: portal.name.clone(),
-                user: email.to_owned(),
-                target: user.id.clone(),
-                action,
-                why,
-                undo: None,
-            };
-            if user.status == UserStatus::Suspended {
-                plan.steps
-                    .push(step(Action::Reactivate, "undoing a suspension".to_owned()));
-            }
-            if !portal.supports(Operation::Groups) {
-                continue;
-            }
-            if let Some((groups, source)) = history.restore(portal, user)
-                && !same_groups(&groups, &user.groups)
-            {
-                plan.steps.push(step(
-                    Action::RestoreGroups(groups),
-                    format!("its groups before the move, per {source}"),
-                ));
-            }
+        if let Some((groups, source)) = history.restore(portal, user)
+            && !same_groups(&groups, &user.groups)
+        {
+            plan.steps.push(step(
+                Action::RestoreGroups(groups),
+                format!("its groups before the move, per {source}"),
+            ));
         }
     }
     plan
