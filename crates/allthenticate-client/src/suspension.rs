@@ -204,9 +204,7 @@ impl Users<'_> {
     }
 
     async fn listed(&self, id: EmailId) -> Result<User> {
-        self.find_by_email_id(id).await?.ok_or_else(|| {
-            Error::invalid_input("email_id", "no member with this email_id in the listings")
-        })
+        self.find_by_email_id(id).await?.ok_or_else(not_listed)
     }
 
     /// Suspends the member unless already suspended.
@@ -329,9 +327,7 @@ impl Users<'_> {
         listed: Option<&User>,
         wanted: &SuspensionState,
     ) -> Result<bool, SuspensionError> {
-        let user = listed.ok_or_else(|| {
-            Error::invalid_input("email_id", "no member with this email_id in the listings")
-        })?;
+        let user = listed.ok_or_else(not_listed)?;
         match self.client().suspension_state(user) {
             SuspensionState::Unknown { reason } => Err(SuspensionError::StateUnknown {
                 email_id: id,
@@ -377,4 +373,9 @@ impl Users<'_> {
         }
         Ok(members)
     }
+}
+
+/// The error for an `email_id` that no listing shows.
+fn not_listed() -> Error {
+    Error::invalid_input("email_id", "no member with this email_id in the listings")
 }
