@@ -15,16 +15,26 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use arbitrary::Arbitrary;
-use core_http::{Error, Page, PageRequest, Pagination, paginate};
+use core_http::{Error, Page, PageRequest, PagingOptions, paginate_with};
 use futures_util::Stream;
 use libfuzzer_sys::fuzz_target;
-use threatlocker_client::{ListPage, PaginationHeader};
+use threatlocker_client::PaginationHeader;
 
 #[derive(Debug, Arbitrary)]
 enum Strategy {
-    Offset { size: u32, read_ahead: bool },
-    Cursor { limit: u32 },
-    PageNumber { size: u32, first: u32 },
+    Offset {
+        offset: u64,
+        size: u32,
+        read_ahead: bool,
+    },
+    Cursor {
+        after: Option<String>,
+        limit: u32,
+    },
+    PageNumber {
+        size: u32,
+        page: u32,
+    },
     Single,
 }
 
@@ -53,11 +63,33 @@ fuzz_target!(|input: Input| {
 });
 
 fn drive(input: &Input) {
-    let strategy = match input.strategy {
-        Strategy::Offset { size, read_ahead } => Pagination::Offset { size, read_ahead },
-        Strategy::Cursor { limit } => Pagination::Cursor { limit },
-        Strategy::PageNumber { size, first } => Pagination::PageNumber { size, first },
-        Strategy::Single => Pagination::Single,
+    let (first, read_ahead) = match &input.strategy {
+        Strategy::Offset {
+            offset,
+            size,
+            read_ahead,
+        } => (
+            PageRequest::Offset {
+                offset: *offset,
+                size: *size,
+            },
+            *read_ahead,
+        ),
+        Strategy::Cursor { after, limit } => (
+            PageRequest::Cursor {
+                after: after.clone(),
+                limit: *limit,
+            },
+            false,
+        ),
+        Strategy::PageNumber { size, page } => (
+            PageRequest::PageNumber {
+                page: *page,
+                size: *size,
+            },
+            false,
+        ),
+        Strategy::Single => (PageRequest::Single, false),
     };
     // Items are numbered across pages, so order and repeats can be checked.
     let mut next_item = 0_u64;
@@ -70,19 +102,21 @@ fn drive(input: &Input) {
     let supplied = pages.len();
     let server = Arc::new(Mutex::new((pages, 0_usize)));
     let fetches = Arc::clone(&server);
-    let stream = paginate("fuzz", strategy, move |request: PageRequest| {
+    let options = PagingOptions::default().read_ahead(read_ahead);
+    let style = first.clone();
+    let stream = paginate_with("fuzz", first, options, move |request: PageRequest| {
         let mut server = fetches.lock().unwrap();
         server.1 += 1;
         let page = server
             .0
             .pop_front()
             .unwrap_or_else(|| Ok(Page::new(Vec::new())));
-        check_request(&request, strategy);
+        check_request(&request, &style);
         ready(page)
     });
     let mut stream = pin!(stream);
     let mut context = Context::from_waker(Waker::noop());
-    let read_ahead = matches!(strategy, Pagination::Offset { read_ahead: true, .. });
+    let read_ahead = read_ahead && matches!(input.strategy, Strategy::Offset { .. });
     let (mut last, mut pending) = (None, 0);
     loop {
         match stream.as_mut().poll_next(&mut context) {
@@ -125,16 +159,21 @@ fn page_of(page: &ServerPage, items: Vec<u64>) -> Result<Page<u64>, Error> {
     Ok(built)
 }
 
-/// Requests keep the strategy's page size.
-fn check_request(request: &PageRequest, strategy: Pagination) {
-    match (request, strategy) {
-        (PageRequest::Offset { size, .. }, Pagination::Offset { size: expected, .. })
-        | (PageRequest::Cursor { limit: size, .. }, Pagination::Cursor { limit: expected })
-        | (PageRequest::PageNumber { size, .. }, Pagination::PageNumber { size: expected, .. }) => {
-            assert_eq!(*size, expected);
+/// Requests keep the first request's style and page size.
+fn check_request(request: &PageRequest, first: &PageRequest) {
+    match (request, first) {
+        (PageRequest::Offset { size, .. }, PageRequest::Offset { size: expected, .. })
+        | (
+            PageRequest::Cursor { limit: size, .. },
+            PageRequest::Cursor {
+                limit: expected, ..
+            },
+        )
+        | (PageRequest::PageNumber { size, .. }, PageRequest::PageNumber { size: expected, .. }) => {
+            assert_eq!(size, expected);
         }
-        (PageRequest::Single, Pagination::Single) => {}
-        other => panic!("request {other:?} does not fit the strategy"),
+        (PageRequest::Single, PageRequest::Single) => {}
+        other => panic!("request {other:?} does not fit the first one"),
     }
 }
 
@@ -142,12 +181,22 @@ fn threatlocker_header(input: &Input) {
     let Ok(header) = serde_json::from_str::<PaginationHeader>(&input.threatlocker_header) else {
         return;
     };
-    let page = ListPage {
-        items: vec![(); usize::from(input.threatlocker_items)],
-        pagination: Some(header.clone()),
+    let (Some(current), Some(total)) = (header.current_page, header.total_pages) else {
+        return;
     };
-    let more = page.has_more(input.threatlocker_page_size);
-    if let (Some(current), Some(total)) = (header.current_page, header.total_pages) {
-        assert_eq!(more, current < total);
+    let (Ok(current), Ok(total)) = (u32::try_from(current), u64::try_from(total)) else {
+        return;
+    };
+    let size = input.threatlocker_page_size;
+    let items = usize::from(input.threatlocker_items);
+    let page = Page::new(vec![(); items]).total_pages(Some(total));
+    let next = page.next_request(&PageRequest::PageNumber {
+        page: current,
+        size,
+    });
+    if items > 0 && items as u64 >= u64::from(size) && current < u32::MAX {
+        assert_eq!(next.is_some(), u64::from(current) < total);
+    } else {
+        assert_eq!(next, None, "an empty or short page is the last");
     }
 }

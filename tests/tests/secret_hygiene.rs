@@ -221,7 +221,7 @@ async fn allthenticate(shown: &mut Shown) {
         sandbox
             .faults()
             .inject(Fault::status(502).on_path("/multipleusers").times(1));
-        let users = client.users().list().send().await.unwrap();
+        let users = client.users().list().send().await.unwrap().items;
         shown.result(
             &format!("{label} missing user"),
             &client.users().get(EmailId::new(999_999)).await,

@@ -135,7 +135,9 @@ mod validate;
 
 pub use auth::AuthPlacement;
 pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder, MAX_RESPONSE_BYTES};
-pub use core_http::{Error, Result, SecretString, TransportOptions};
+pub use core_http::{
+    Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
+};
 pub use error::AllthenticateErrorDecoder;
 pub use generated::{
     ComputerUsernameEntry, Invite, InviteGroup, InviteResult, Message, SmartCard, SmartCardList,

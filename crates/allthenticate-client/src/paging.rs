@@ -1,7 +1,7 @@
-//! Listing users: `GET /multipleusers` answers every user in one response, sent as is
-//! or as a one-page stream.
+//! Listing users: `GET /multipleusers` answers every user in one response, sent as one
+//! [`Page`] or as a one-page stream.
 
-use core_http::{Error, ItemStream, Operation, Page, Pagination, Result, paginate};
+use core_http::{Error, ItemStream, Operation, Page, PageRequest, Result, paginate};
 
 use crate::client::Client;
 use crate::generated::User;
@@ -55,26 +55,27 @@ impl<'a> ListUsers<'a> {
         Ok(params)
     }
 
-    /// Sends the request: every user, in one response.
-    pub async fn send(self) -> Result<Vec<User>> {
+    /// Sends the request: every user, in one response (a page with nothing after it).
+    pub async fn send(self) -> Result<Page<User>> {
         let params = self.params()?;
-        self.client.send(&LIST, params).await?.json()
+        fetch(self.client, params).await
     }
 
-    /// The same listing as a lazy stream ([`Pagination::Single`]: one request, sent when
+    /// The same listing as a lazy stream ([`PageRequest::Single`]: one request, sent when
     /// first polled).
     pub fn stream(self) -> ItemStream<User> {
         let client = self.client.clone();
         let mut params = Some(self.params());
-        paginate(LIST.name, Pagination::Single, move |_request| {
+        paginate(LIST.name, PageRequest::Single, move |_request| {
             let client = client.clone();
             let params = params.take();
-            async move {
-                let params = params.unwrap_or_else(|| Ok(Params::new()))?;
-                let response = client.send(&LIST, params).await?;
-                let users: Vec<User> = response.json()?;
-                Ok(Page::new(users).fingerprint(response.fingerprint()))
-            }
+            async move { fetch(&client, params.unwrap_or_else(|| Ok(Params::new()))?).await }
         })
     }
+}
+
+/// Fetches the one page of the listing.
+async fn fetch(client: &Client, params: Params) -> Result<Page<User>> {
+    let response = client.send(&LIST, params).await?;
+    Ok(Page::new(response.json()?).fingerprint(response.fingerprint()))
 }

@@ -69,7 +69,7 @@ pub use error::{
 pub use operation::Operation;
 pub use pacer::RateLimitScope;
 pub use paginate::{
-    EarlyEnd, ItemStream, Page, PageRequest, Pagination, ShortListing, Shortfall, paginate,
+    EarlyEnd, ItemStream, Page, PageRequest, PagingOptions, ShortListing, Shortfall, paginate,
     paginate_with,
 };
 pub use rate_limit::{RateLimitHeaders, RateLimitInfo, ResetHeader};

@@ -1,17 +1,20 @@
 //! Paged listings as lazy streams of items.
 //!
-//! [`paginate`] drives any of the four paging styles the portals use. The vendor crate
-//! supplies a closure that fetches one page for a [`PageRequest`] and reports what the
-//! server said about the rest; the stream yields items one by one, keeps at most one page
-//! in memory (two when reading ahead), sends nothing until polled, and stops on an empty page, a missing cursor or
-//! the reported total. A server that repeats a cursor or returns the same page twice ends
-//! the stream with [`Error::Pagination`] instead of looping, and so does an empty page
-//! before the total or page count the server announced (the listing would otherwise end
-//! early without a word), unless the caller chose [`EarlyEnd::Stop`] through
-//! [`paginate_with`]: then the stream ends with what it has, logs a warning and records
-//! the [`Shortfall`] where the caller can read it.
+//! [`paginate`] drives any of the four paging styles the portals use, from the first page
+//! request the caller chooses ([`PageRequest`]: an offset, a cursor, a page number, or the
+//! one request of a single-response listing). The vendor crate supplies a closure that
+//! fetches one page for a [`PageRequest`] and reports what the server said about the rest
+//! as it said it: totals are absolute (all items from offset 0, all pages from page 1),
+//! whatever page the listing started at. The stream yields items one by one, keeps at most
+//! one page in memory (two when reading ahead), sends nothing until polled, and stops on an
+//! empty page, a missing cursor or the reported total. A server that repeats a cursor or
+//! returns the same page twice ends the stream with [`Error::Pagination`] instead of
+//! looping, and so does an empty page before the total or page count the server announced
+//! (the listing would otherwise end early without a word), unless the caller chose
+//! [`EarlyEnd::Stop`] through [`paginate_with`]: then the stream ends with what it has,
+//! logs a warning and records the [`Shortfall`] where the caller can read it.
 //!
-//! Offset paging can read ahead ([`Pagination::Offset`]'s `read_ahead`): while one page is
+//! Offset paging can read ahead ([`PagingOptions::read_ahead`]): while one page is
 //! fetched and decoded, the request for the page after it is already out, so the server
 //! prepares page *n + 1* while the client decodes page *n*. The next offset is only
 //! certain once a page is counted, so the request ahead assumes a full page and is only
@@ -34,59 +37,76 @@ use crate::error::{Error, Result};
 /// A stream of listed items, ending at the first error.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
-/// How a listing is paged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pagination {
-    /// `offset` and `size` parameters with a `total` in the response (LogicMonitor).
-    Offset {
-        /// Items per page.
-        size: u32,
-        /// Request the next page while this one is fetched and decoded (see the
-        /// [module docs](self)): at most two requests in flight.
-        read_ahead: bool,
-    },
-    /// An opaque `after` cursor with a `limit` (Whaly).
-    Cursor {
-        /// Items per page.
-        limit: u32,
-    },
-    /// Page numbers with a page size, totals optional (ThreatLocker).
-    PageNumber {
-        /// Items per page.
-        size: u32,
-        /// The number of the first page (usually 1).
-        first: u32,
-    },
-    /// Everything in one response (Allthenticate).
-    Single,
-}
-
-/// The page to fetch next.
+/// The page to fetch: the first one, chosen by the caller, then each next one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageRequest {
-    /// Skip `offset` items, return at most `size`.
+    /// Skip `offset` items, return at most `size`; the server reports the `total` of
+    /// items (LogicMonitor).
     Offset {
         /// Items to skip.
         offset: u64,
         /// Items per page.
         size: u32,
     },
-    /// Items after the cursor (`None` for the first page).
+    /// Items after the cursor (`None` for the first page); the server reports the next
+    /// cursor (Whaly).
     Cursor {
         /// The cursor from the previous page.
         after: Option<String>,
         /// Items per page.
         limit: u32,
     },
-    /// Page `page` of pages holding `size` items.
+    /// Page `page` of pages holding `size` items, counted from 1; the server may report
+    /// the number of pages (ThreatLocker).
     PageNumber {
-        /// The page number.
+        /// The page number, from 1.
         page: u32,
         /// Items per page.
         size: u32,
     },
-    /// The one and only request.
+    /// The one and only request: everything in one response (Allthenticate).
     Single,
+}
+
+impl PageRequest {
+    /// The first page: `size` items from offset 0.
+    pub fn offset(size: u32) -> Self {
+        Self::Offset { offset: 0, size }
+    }
+
+    /// The first page: `limit` items from the start.
+    pub fn cursor(limit: u32) -> Self {
+        Self::Cursor { after: None, limit }
+    }
+
+    /// The first page: page 1 of pages holding `size` items.
+    pub fn page_number(size: u32) -> Self {
+        Self::PageNumber { page: 1, size }
+    }
+}
+
+/// How [`paginate_with`] streams a listing; the default is [`paginate`]'s.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct PagingOptions {
+    read_ahead: bool,
+    early_end: EarlyEnd,
+}
+
+impl PagingOptions {
+    /// Offset paging only: request the next page while this one is fetched and decoded
+    /// (see the [module docs](self)): at most two requests in flight. Default: off.
+    pub fn read_ahead(mut self, read_ahead: bool) -> Self {
+        self.read_ahead = read_ahead;
+        self
+    }
+
+    /// What an empty page before the end the server announced does. Default:
+    /// [`EarlyEnd::Fail`].
+    pub fn early_end(mut self, early_end: EarlyEnd) -> Self {
+        self.early_end = early_end;
+        self
+    }
 }
 
 /// One fetched page and what the server said about the rest.
@@ -94,11 +114,12 @@ pub enum PageRequest {
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
-    /// The total number of items, when reported (offset paging).
+    /// The total number of items in the listing from offset 0, when reported (offset
+    /// paging; page-number paging may report it too).
     pub total: Option<u64>,
     /// The cursor for the next page; absent or empty at the end (cursor paging).
     pub next_cursor: Option<String>,
-    /// The number of pages, when reported (page-number paging).
+    /// The number of pages in the listing from page 1, when reported (page-number paging).
     pub total_pages: Option<u64>,
     /// A hash of the raw response, to notice the same page coming back.
     pub fingerprint: Option<u64>,
@@ -143,6 +164,71 @@ impl<T> Page<T> {
         self.fingerprint = Some(fingerprint);
         self
     }
+
+    /// The request for the page after this one, which `request` fetched; `None` when
+    /// this page is the last: it is empty, the total or page count is reached, the cursor
+    /// is gone, or a page-numbered page came back short. [`paginate`] follows the same rule.
+    pub fn next_request(&self, request: &PageRequest) -> Option<PageRequest> {
+        self.follows(request).ok().flatten()
+    }
+
+    /// [`next_request`](Self::next_request), or why no next page can be asked for though
+    /// one should follow.
+    fn follows(
+        &self,
+        request: &PageRequest,
+    ) -> std::result::Result<Option<PageRequest>, &'static str> {
+        if self.items.is_empty() {
+            return Ok(None);
+        }
+        let count = self.items.len() as u64;
+        Ok(match request {
+            PageRequest::Offset { offset, size } => {
+                let offset = offset.saturating_add(count);
+                self.total
+                    .is_none_or(|total| offset < total)
+                    .then_some(PageRequest::Offset {
+                        offset,
+                        size: *size,
+                    })
+            }
+            PageRequest::Cursor { limit, .. } => self
+                .next_cursor
+                .as_ref()
+                .filter(|cursor| !cursor.is_empty())
+                .map(|cursor| PageRequest::Cursor {
+                    after: Some(cursor.clone()),
+                    limit: *limit,
+                }),
+            PageRequest::PageNumber { page, size } => {
+                let last = self
+                    .total_pages
+                    .is_some_and(|pages| u64::from(*page) >= pages)
+                    || count < u64::from(*size);
+                if last {
+                    return Ok(None);
+                }
+                let next = page
+                    .checked_add(1)
+                    .ok_or("the page numbers ran out before the last page")?;
+                Some(PageRequest::PageNumber {
+                    page: next,
+                    size: *size,
+                })
+            }
+            PageRequest::Single => None,
+        })
+    }
+}
+
+/// A page iterates over its items.
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
 }
 
 /// What an empty page before the end the server announced does to a listing.
@@ -183,9 +269,10 @@ impl ShortListing {
 pub struct Shortfall {
     /// The items the listing returned.
     pub returned: u64,
-    /// The total number of items the server announced, when it announced one.
+    /// The total number of items the server announced (from offset 0, whatever offset
+    /// the listing started at), when it announced one.
     pub announced_items: Option<u64>,
-    /// The number of pages the server announced, when it announced one.
+    /// The number of pages the server announced (from page 1), when it announced one.
     pub announced_pages: Option<u64>,
 }
 
@@ -194,7 +281,7 @@ type Ahead<Fut> = (PageRequest, Pin<Box<MaybeDone<Fut>>>);
 
 struct State<F, Fut: Future> {
     operation: &'static str,
-    strategy: Pagination,
+    read_ahead: bool,
     fetch: F,
     next: Option<PageRequest>,
     seen_cursors: HashSet<String>,
@@ -211,22 +298,24 @@ struct State<F, Fut: Future> {
     returned: u64,
 }
 
-/// Streams every item of a paged listing; see the [module docs](self). An empty page
-/// before the announced end is an error ([`EarlyEnd::Fail`]).
-pub fn paginate<T, F, Fut>(operation: &'static str, strategy: Pagination, fetch: F) -> ItemStream<T>
+/// Streams every item of a paged listing from the `first` page on, one page at a time;
+/// see the [module docs](self). An empty page before the announced end is an error
+/// ([`EarlyEnd::Fail`]).
+pub fn paginate<T, F, Fut>(operation: &'static str, first: PageRequest, fetch: F) -> ItemStream<T>
 where
     T: Send + 'static,
     F: FnMut(PageRequest) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    paginate_with(operation, strategy, EarlyEnd::Fail, fetch)
+    paginate_with(operation, first, PagingOptions::default(), fetch)
 }
 
-/// [`paginate`], choosing what an empty page before the announced end does.
+/// [`paginate`], with [`PagingOptions`]: reading ahead, and what an empty page before
+/// the announced end does.
 pub fn paginate_with<T, F, Fut>(
     operation: &'static str,
-    strategy: Pagination,
-    early_end: EarlyEnd,
+    first: PageRequest,
+    options: PagingOptions,
     fetch: F,
 ) -> ItemStream<T>
 where
@@ -234,15 +323,13 @@ where
     F: FnMut(PageRequest) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    let first = match strategy {
-        Pagination::Offset { size, .. } => PageRequest::Offset { offset: 0, size },
-        Pagination::Cursor { limit } => PageRequest::Cursor { after: None, limit },
-        Pagination::PageNumber { size, first } => PageRequest::PageNumber { page: first, size },
-        Pagination::Single => PageRequest::Single,
-    };
+    let PagingOptions {
+        read_ahead,
+        early_end,
+    } = options;
     let state = State {
         operation,
-        strategy,
+        read_ahead,
         fetch,
         next: Some(first),
         seen_cursors: HashSet::new(),
@@ -340,15 +427,12 @@ where
     /// The page after `request`, when reading ahead and the server's total says that
     /// page exists if `request`'s page comes back full.
     fn request_ahead(&self, request: &PageRequest) -> Option<PageRequest> {
-        let (
-            Pagination::Offset {
-                read_ahead: true, ..
-            },
-            PageRequest::Offset { offset, size },
-        ) = (self.strategy, request)
-        else {
+        let PageRequest::Offset { offset, size } = request else {
             return None;
         };
+        if !self.read_ahead {
+            return None;
+        }
         let offset = offset.checked_add(u64::from(*size))?;
         let total = self.announced.0?;
         (offset < total).then_some(PageRequest::Offset {
@@ -368,49 +452,18 @@ impl<F, Fut: Future> State<F, Fut> {
         if page.items.is_empty() {
             return self.check_end(request, total, pages);
         }
-        let count = page.items.len() as u64;
-        match (request, self.strategy) {
-            (PageRequest::Offset { offset, size }, _) => {
-                let offset = offset + count;
-                Ok(
-                    (page.total.is_none_or(|total| offset < total)).then_some(
-                        PageRequest::Offset {
-                            offset,
-                            size: *size,
-                        },
-                    ),
-                )
-            }
-            (PageRequest::Cursor { limit, .. }, _) => match page.next_cursor.as_deref() {
-                None | Some("") => Ok(None),
-                Some(cursor) if !self.seen_cursors.insert(cursor.to_owned()) => {
-                    Err(self.misbehaved("the server repeated a cursor"))
-                }
-                Some(cursor) => Ok(Some(PageRequest::Cursor {
-                    after: Some(cursor.to_owned()),
-                    limit: *limit,
-                })),
-            },
-            (
-                PageRequest::PageNumber { page: number, size },
-                Pagination::PageNumber { first, .. },
-            ) => {
-                let pages_seen = u64::from(number.saturating_sub(first)) + 1;
-                let last = page.total_pages.is_some_and(|pages| pages_seen >= pages)
-                    || count < u64::from(*size);
-                if last {
-                    return Ok(None);
-                }
-                match number.checked_add(1) {
-                    Some(next) => Ok(Some(PageRequest::PageNumber {
-                        page: next,
-                        size: *size,
-                    })),
-                    None => Err(self.misbehaved("the page numbers ran out before the last page")),
-                }
-            }
-            _ => Ok(None),
+        let next = page
+            .follows(request)
+            .map_err(|reason| self.misbehaved(reason))?;
+        if let Some(PageRequest::Cursor {
+            after: Some(cursor),
+            ..
+        }) = &next
+            && !self.seen_cursors.insert(cursor.clone())
+        {
+            return Err(self.misbehaved("the server repeated a cursor"));
         }
+        Ok(next)
     }
 
     /// An empty page ends the listing, unless the server announced more items (offset)
@@ -422,13 +475,12 @@ impl<F, Fut: Future> State<F, Fut> {
         total: Option<u64>,
         pages: Option<u64>,
     ) -> Result<Option<PageRequest>> {
-        let early = match (request, self.strategy) {
-            (PageRequest::Offset { offset, .. }, _) => total.is_some_and(|total| *offset < total),
-            (PageRequest::PageNumber { page, .. }, Pagination::PageNumber { first, .. }) => {
-                let reached = u64::from(page.saturating_sub(first)) + 1;
-                pages.is_some_and(|pages| reached <= pages)
+        let early = match request {
+            PageRequest::Offset { offset, .. } => total.is_some_and(|total| *offset < total),
+            PageRequest::PageNumber { page, .. } => {
+                pages.is_some_and(|pages| u64::from(*page) <= pages)
             }
-            _ => false,
+            PageRequest::Cursor { .. } | PageRequest::Single => false,
         };
         if !early {
             return Ok(None);
@@ -461,5 +513,65 @@ impl<F, Fut: Future> State<F, Fut> {
             operation: self.operation,
             reason: reason.to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_request_follows_each_styles_end_of_listing_signal() {
+        let offset = PageRequest::Offset { offset: 2, size: 2 };
+        let page = Page::new(vec![3, 4]).total(Some(5));
+        assert_eq!(
+            page.next_request(&offset),
+            Some(PageRequest::Offset { offset: 4, size: 2 })
+        );
+        let last = PageRequest::Offset { offset: 4, size: 2 };
+        assert_eq!(Page::new(vec![5]).total(Some(5)).next_request(&last), None);
+
+        let cursor = PageRequest::cursor(2);
+        let page = Page::new(vec![1]).next_cursor(Some("MQit=".into()));
+        assert_eq!(
+            page.next_request(&cursor),
+            Some(PageRequest::Cursor {
+                after: Some("MQit=".into()),
+                limit: 2
+            })
+        );
+        let page = Page::new(vec![1]).next_cursor(Some(String::new()));
+        assert_eq!(page.next_request(&cursor), None);
+
+        let numbered = PageRequest::PageNumber { page: 2, size: 2 };
+        let page = Page::new(vec![3, 4]).total_pages(Some(3));
+        assert_eq!(
+            page.next_request(&numbered),
+            Some(PageRequest::PageNumber { page: 3, size: 2 })
+        );
+        assert_eq!(
+            Page::new(vec![3, 4])
+                .total_pages(Some(2))
+                .next_request(&numbered),
+            None
+        );
+        assert_eq!(
+            Page::new(vec![3]).next_request(&numbered),
+            None,
+            "a short page"
+        );
+        let last = PageRequest::PageNumber {
+            page: u32::MAX,
+            size: 1,
+        };
+        assert_eq!(Page::new(vec![1]).next_request(&last), None);
+
+        assert_eq!(Page::new(vec![1]).next_request(&PageRequest::Single), None);
+        assert_eq!(
+            Page::<i32>::new(vec![])
+                .total(Some(9))
+                .next_request(&offset),
+            None
+        );
     }
 }

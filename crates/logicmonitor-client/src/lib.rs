@@ -99,13 +99,15 @@ mod users;
 
 pub use auth::{Credentials, Lmv1Auth, lmv1_signature};
 pub use client::{Client, ClientBuilder};
-pub use core_http::{Error, Result, TransportOptions};
+pub use core_http::{
+    Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
+};
 pub use error::LogicMonitorErrorDecoder;
 pub use filter::{Clause, Filter, FilterValue, Operator};
 pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};
 pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
-pub use paging::{ListPage, ListRequest, MAX_PAGE_SIZE, Sort};
+pub use paging::{ListRequest, MAX_PAGE_SIZE, Sort, decode_list_page};
 pub use roles::{NewRole, RoleRef, Roles, UpdateRole};
 pub use tokens::{ApiTokens, TokenKind, TokenStatus};
 pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};

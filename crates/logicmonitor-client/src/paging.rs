@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use core_http::{
-    EarlyEnd, Error, HttpClient, ItemStream, Operation, Page, PageRequest, Pagination, Result,
+    EarlyEnd, Error, HttpClient, ItemStream, Operation, Page, PageRequest, PagingOptions, Result,
     ShortListing, paginate_with,
 };
 use serde::Deserialize;
@@ -52,34 +52,25 @@ impl Sort {
     }
 }
 
-/// One page of a listing as LogicMonitor returns it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListPage<T> {
-    /// The items matching the filter across all pages.
-    pub total: u64,
-    /// This page's items.
-    pub items: Vec<T>,
+/// Decodes a list response body, `{"total": …, "items": […]}`, as the client does: missing
+/// `items` are none, and a missing or negative `total` is taken as `offset` (where the
+/// page was requested) plus the items on this page, so the listing ends there. The page's
+/// [`total`](Page::total) is always set.
+pub fn decode_list_page<T: DeserializeOwned>(body: &[u8], offset: u64) -> Result<Page<T>> {
+    decode("list", body, offset)
 }
 
-impl<T: DeserializeOwned> ListPage<T> {
-    /// Decodes a list response body, `{"total": …, "items": […]}`, as the client does:
-    /// missing `items` are none, and a missing or negative `total` is taken as `offset`
-    /// (where the page was requested) plus the items on this page.
-    pub fn from_json(body: &[u8], offset: u64) -> Result<Self> {
-        Self::decode("list", body, offset)
-    }
-
-    fn decode(operation: &'static str, body: &[u8], offset: u64) -> Result<Self> {
-        let envelope: Envelope<T> = core_http::decode_json(operation, body)?;
-        let total = envelope
-            .total
-            .and_then(|t| u64::try_from(t).ok())
-            .unwrap_or(offset.saturating_add(envelope.items.len() as u64));
-        Ok(Self {
-            total,
-            items: envelope.items,
-        })
-    }
+fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    offset: u64,
+) -> Result<Page<T>> {
+    let envelope: Envelope<T> = core_http::decode_json(operation, body)?;
+    let total = envelope
+        .total
+        .and_then(|t| u64::try_from(t).ok())
+        .unwrap_or(offset.saturating_add(envelope.items.len() as u64));
+    Ok(Page::new(envelope.items).total(Some(total)))
 }
 
 #[derive(Deserialize)]
@@ -247,10 +238,10 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
         self.params.check()
     }
 
-    /// Fetches one page.
-    pub async fn send(self) -> Result<ListPage<T>> {
+    /// Fetches one page; its [`total`](Page::total) counts every matching item.
+    pub async fn send(self) -> Result<Page<T>> {
         let checked = self.checked()?;
-        let (page, _) = fetch_page::<T>(
+        fetch_page::<T>(
             &self.client.http,
             self.operation,
             self.path_param,
@@ -258,8 +249,7 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
             checked.offset,
             checked.size,
         )
-        .await?;
-        Ok(page)
+        .await
     }
 
     /// Every matching item, page after page (`offset += items`), until `total` is reached
@@ -275,8 +265,9 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
     }
 
     /// [`stream`](Self::stream), and a handle that tells, once the stream has ended,
-    /// whether it ended on an empty page before LogicMonitor's `total` (counted from the
-    /// request's starting offset) and how many items were returned.
+    /// whether it ended on an empty page before LogicMonitor's `total` (which counts every
+    /// matching item, whatever offset the listing started at) and how many items were
+    /// returned.
     pub fn stream_counted(self) -> (ItemStream<T>, ShortListing) {
         let short = ShortListing::new();
         let checked = match self.checked() {
@@ -291,37 +282,23 @@ impl<'c, T: DeserializeOwned + Send + 'static> ListRequest<'c, T> {
         let http = self.client.http.clone();
         let operation = self.operation;
         let path_param = self.path_param;
-        let start = checked.offset;
-        let size = checked.size.unwrap_or(MAX_PAGE_SIZE);
-        let read_ahead = self.params.read_ahead;
-        let stream = paginate_with(
-            operation.name,
-            Pagination::Offset { size, read_ahead },
-            EarlyEnd::Stop(short.clone()),
-            move |request: PageRequest| {
-                let http = http.clone();
-                let checked = checked.clone();
-                async move {
-                    let PageRequest::Offset { offset, size } = request else {
-                        return Ok(Page::new(Vec::new()));
-                    };
-                    let (page, fingerprint) = fetch_page::<T>(
-                        &http,
-                        operation,
-                        path_param,
-                        &checked,
-                        start.saturating_add(offset),
-                        Some(size),
-                    )
-                    .await?;
-                    // `paginate` counts from 0; the caller's starting offset is ours.
-                    let total = page.total.saturating_sub(start);
-                    Ok(Page::new(page.items)
-                        .total(Some(total))
-                        .fingerprint(fingerprint))
-                }
-            },
-        );
+        let first = PageRequest::Offset {
+            offset: checked.offset,
+            size: checked.size.unwrap_or(MAX_PAGE_SIZE),
+        };
+        let options = PagingOptions::default()
+            .read_ahead(self.params.read_ahead)
+            .early_end(EarlyEnd::Stop(short.clone()));
+        let stream = paginate_with(operation.name, first, options, move |request| {
+            let http = http.clone();
+            let checked = checked.clone();
+            async move {
+                let PageRequest::Offset { offset, size } = request else {
+                    return Ok(Page::new(Vec::new()));
+                };
+                fetch_page::<T>(&http, operation, path_param, &checked, offset, Some(size)).await
+            }
+        });
         (stream, short)
     }
 }
@@ -333,7 +310,7 @@ async fn fetch_page<T: DeserializeOwned>(
     checked: &CheckedParams,
     offset: u64,
     size: Option<u32>,
-) -> Result<(ListPage<T>, u64)> {
+) -> Result<Page<T>> {
     let mut request = http.request(operation);
     if let Some((name, value)) = path_param {
         request = request.path_param(name, value);
@@ -346,8 +323,8 @@ async fn fetch_page<T: DeserializeOwned>(
         request = request.query(*name, value);
     }
     let response = request.send().await?;
-    let page = ListPage::decode(operation.name, response.body(), offset)?;
-    Ok((page, response.fingerprint()))
+    let page = decode(operation.name, response.body(), offset)?;
+    Ok(page.fingerprint(response.fingerprint()))
 }
 
 #[cfg(test)]
@@ -356,16 +333,16 @@ mod tests {
 
     #[test]
     fn list_pages_read_the_total_or_count_it() {
-        let page = ListPage::<i32>::from_json(br#"{"total":7,"items":[1,2]}"#, 0).unwrap();
-        assert_eq!((page.total, page.items), (7, vec![1, 2]));
-        let page = ListPage::<i32>::from_json(br#"{"total":-1,"items":[1,2]}"#, 40).unwrap();
-        assert_eq!(page.total, 42);
-        let page = ListPage::<i32>::from_json(b"{}", 40).unwrap();
-        assert_eq!((page.total, page.items), (40, vec![]));
+        let page = decode_list_page::<i32>(br#"{"total":7,"items":[1,2]}"#, 0).unwrap();
+        assert_eq!((page.total, page.items), (Some(7), vec![1, 2]));
+        let page = decode_list_page::<i32>(br#"{"total":-1,"items":[1,2]}"#, 40).unwrap();
+        assert_eq!(page.total, Some(42));
+        let page = decode_list_page::<i32>(b"{}", 40).unwrap();
+        assert_eq!((page.total, page.items), (Some(40), vec![]));
         // `offset + items` used to overflow at the very end of the range.
-        let page = ListPage::<i32>::from_json(br#"{"items":[1]}"#, u64::MAX).unwrap();
-        assert_eq!(page.total, u64::MAX);
-        let error = ListPage::<i32>::from_json(br#"{"items":["x"]}"#, 0).unwrap_err();
+        let page = decode_list_page::<i32>(br#"{"items":[1]}"#, u64::MAX).unwrap();
+        assert_eq!(page.total, Some(u64::MAX));
+        let error = decode_list_page::<i32>(br#"{"items":["x"]}"#, 0).unwrap_err();
         assert!(
             matches!(&error, Error::Decode { path, .. } if path == "items[0]"),
             "{error:?}"

@@ -93,4 +93,6 @@ pub use roles::Roles;
 pub use types::{AttributeType, EPOCH_MILLIS_THRESHOLD, LastLoggedAt, UserAttribute};
 pub use user_attributes::UserAttributes;
 
-pub use core_http::{Error, ItemStream, Result, RetryPolicy, SecretString, TransportOptions};
+pub use core_http::{
+    Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
+};

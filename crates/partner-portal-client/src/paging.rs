@@ -3,9 +3,7 @@
 
 use std::fmt;
 
-use core_http::{
-    HttpClient, ItemStream, Operation, Page, PageRequest, Pagination, Response, paginate,
-};
+use core_http::{HttpClient, ItemStream, Operation, Page, PageRequest, Response, paginate};
 use futures_util::stream;
 use serde::de::DeserializeOwned;
 
@@ -136,21 +134,21 @@ impl<'c, T: Send + 'static> ListRequest<'c, T> {
         self
     }
 
-    /// Fetches one page: the items, and the cursor of the next page (`None` at the end).
-    pub async fn send(self) -> Result<(Vec<T>, Option<String>)> {
+    /// Fetches one page: its items, and in [`next_cursor`](Page::next_cursor) the cursor
+    /// of the next page (`None` at the end).
+    pub async fn send(self) -> Result<Page<T>> {
         if let Some(error) = self.refused {
             return Err(error);
         }
         check_limit(self.listing.limit)?;
-        let (items, next, _) = fetch(
+        fetch(
             &self.client.http,
             &self.listing,
             self.decode,
             self.listing.after.as_deref(),
             self.listing.limit,
         )
-        .await?;
-        Ok((items, next))
+        .await
     }
 
     /// Every item from the starting cursor on, lazily, page by page, following the
@@ -176,21 +174,18 @@ impl<'c, T: Send + 'static> ListRequest<'c, T> {
         }
         let http = self.client.http.clone();
         let decode = self.decode;
-        let limit = listing.limit.unwrap_or(self.client.page_size);
-        let operation = listing.operation.name;
-        paginate(operation, Pagination::Cursor { limit }, move |request| {
+        let first = PageRequest::Cursor {
+            after: listing.after.clone(),
+            limit: listing.limit.unwrap_or(self.client.page_size),
+        };
+        paginate(listing.operation.name, first, move |request| {
             let http = http.clone();
             let listing = listing.clone();
             async move {
-                let (after, limit) = match request {
-                    PageRequest::Cursor { after, limit } => {
-                        (after.or(listing.after.clone()), limit)
-                    }
-                    _ => (listing.after.clone(), limit),
+                let PageRequest::Cursor { after, limit } = request else {
+                    return Ok(Page::new(Vec::new()));
                 };
-                let (items, next, fingerprint) =
-                    fetch(&http, &listing, decode, after.as_deref(), Some(limit)).await?;
-                Ok(Page::new(items).next_cursor(next).fingerprint(fingerprint))
+                fetch(&http, &listing, decode, after.as_deref(), Some(limit)).await
             }
         })
     }
@@ -211,7 +206,7 @@ async fn fetch<T>(
     decode: DecodePage<T>,
     after: Option<&str>,
     limit: Option<u32>,
-) -> Result<(Vec<T>, Option<String>, u64)> {
+) -> Result<Page<T>> {
     let mut request = http.request(listing.operation);
     for (name, value) in &listing.path_params {
         request = request.path_param(name, value);
@@ -222,7 +217,9 @@ async fn fetch<T>(
         .send()
         .await?;
     let (items, next) = decode(&response)?;
-    Ok((items, next, response.fingerprint()))
+    Ok(Page::new(items)
+        .next_cursor(next)
+        .fingerprint(response.fingerprint()))
 }
 
 /// A stream that yields `error` and ends, for input rejected before sending.

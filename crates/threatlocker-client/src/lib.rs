@@ -123,11 +123,12 @@ pub use generated::{
     PageParameters, PaginationHeader, PortalErrorBody, Timezone, TokenRevokedBody, UserRole,
 };
 pub use organizations::{ListChildren, Organizations};
-pub use paging::ListPage;
 pub use roles::{DEFAULT_PAGE_SIZE, ListRoles, ROLE_LOOKUP_PAGE_SIZE, Roles};
 pub use types::Timestamp;
 pub use users::{Invitation, Invite, Users};
 pub use validate::{IntoGuid, MAX_PAGE_SIZE};
 
-pub use core_http::{Error, Result, RetryPolicy, SecretString, TransportOptions};
+pub use core_http::{
+    Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
+};
 pub use uuid::Uuid;

@@ -1,10 +1,10 @@
 //! `Organization/OrganizationGetChildOrganizationsByParameters`.
 
-use core_http::{ItemStream, Operation, Result};
+use core_http::{ItemStream, Operation, Page, Result};
 
 use crate::Client;
 use crate::generated::{ChildOrganizationParameters, Organization, OrganizationOrderBy};
-use crate::paging::{self, ListPage};
+use crate::paging;
 use crate::roles::DEFAULT_PAGE_SIZE;
 
 /// A read sent as POST: idempotent, so retried like a GET.
@@ -89,7 +89,7 @@ impl ListChildren {
     }
 
     /// Fetches one page.
-    pub async fn send(self) -> Result<ListPage<Organization>> {
+    pub async fn send(self) -> Result<Page<Organization>> {
         paging::send(&self.client, &LIST_CHILDREN, &self.params).await
     }
 

@@ -1,6 +1,8 @@
-//! Page-number listings with totals in the `pagination` response header.
+//! Page-number listings with totals in the `pagination` response header: one page as a
+//! [`core_http::Page`] (its `total` and `total_pages` from the header), or every page
+//! from the one asked for as a stream.
 
-use core_http::{ItemStream, Operation, Page, PageRequest, Pagination, Response, Result, paginate};
+use core_http::{ItemStream, Operation, Page, PageRequest, Response, Result, paginate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -48,9 +50,9 @@ pub(crate) async fn send<T: DeserializeOwned, B: PageBody>(
     client: &Client,
     operation: &'static Operation,
     body: &B,
-) -> Result<ListPage<T>> {
+) -> Result<Page<T>> {
     check(body)?;
-    Ok(fetch(client, operation, body).await?.0)
+    fetch(client, operation, body).await
 }
 
 /// Every item of `operation` from `body`'s page on, fetched lazily. Stops at the
@@ -63,10 +65,10 @@ where
     if let Err(error) = check(&body) {
         return failed_stream(error);
     }
-    let (first, size) = body.page();
+    let (page, size) = body.page();
     paginate(
         operation.name,
-        Pagination::PageNumber { size, first },
+        PageRequest::PageNumber { page, size },
         move |request: PageRequest| {
             let client = client.clone();
             let mut body = body.clone();
@@ -75,35 +77,10 @@ where
                     return Ok(Page::new(Vec::new()));
                 };
                 body.set_page(page, size);
-                let (page, fingerprint) = fetch(&client, operation, &body).await?;
-                Ok(to_core_page(page, fingerprint, first))
+                fetch(&client, operation, &body).await
             }
         },
     )
-}
-
-/// One page of a listing and what the `pagination` header said about the rest.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListPage<T> {
-    /// The items of this page (empty for an empty body or JSON `null`).
-    pub items: Vec<T>,
-    /// The `pagination` header, when the server sent a readable one.
-    pub pagination: Option<PaginationHeader>,
-}
-
-impl<T> ListPage<T> {
-    /// Whether another page probably follows: the header's `currentPage < totalPages`,
-    /// or, without a header, a full page.
-    pub fn has_more(&self, page_size: u32) -> bool {
-        match self
-            .pagination
-            .as_ref()
-            .and_then(|p| Some((p.current_page?, p.total_pages?)))
-        {
-            Some((current, total)) => current < total,
-            None => !self.items.is_empty() && self.items.len() >= page_size as usize,
-        }
-    }
 }
 
 /// Reads the `pagination` header; a missing or unreadable one is `None`.
@@ -126,37 +103,20 @@ pub(crate) fn items_of<T: DeserializeOwned>(response: &Response) -> Result<Vec<T
     Ok(response.json::<Option<Vec<T>>>()?.unwrap_or_default())
 }
 
-/// Fetches one page of `operation` with `body`.
+/// Fetches one page of `operation` with `body`: its items, and the `pagination`
+/// header's `totalItems` and `totalPages` when the server sent a readable one.
 async fn fetch<T: DeserializeOwned, B: Serialize>(
     client: &Client,
     operation: &'static Operation,
     body: &B,
-) -> Result<(ListPage<T>, u64)> {
+) -> Result<Page<T>> {
     let response = client.request(operation)?.json(body).send().await?;
-    let page = ListPage {
-        items: items_of(&response)?,
-        pagination: pagination_of(&response),
-    };
-    Ok((page, response.fingerprint()))
-}
-
-/// Converts a fetched page into what `core_http::paginate` needs.
-///
-/// `core_http` counts pages from the first one streamed, so the header's `totalPages`
-/// is made relative to `first`: a stream started at page 2 of 3 ends after page 3.
-fn to_core_page<T>(page: ListPage<T>, fingerprint: u64, first: u32) -> Page<T> {
-    let header = page.pagination.as_ref();
-    let total = header
-        .and_then(|p| p.total_items)
-        .and_then(|n| u64::try_from(n).ok());
-    let pages = header
-        .and_then(|p| p.total_pages)
-        .and_then(|n| u64::try_from(n).ok())
-        .map(|n| n.saturating_sub(u64::from(first.saturating_sub(1))));
-    Page::new(page.items)
-        .total(total)
-        .total_pages(pages)
-        .fingerprint(fingerprint)
+    let header = pagination_of(&response);
+    let count = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok());
+    Ok(Page::new(items_of(&response)?)
+        .total(header.as_ref().and_then(|h| count(h.total_items)))
+        .total_pages(header.as_ref().and_then(|h| count(h.total_pages)))
+        .fingerprint(response.fingerprint()))
 }
 
 /// A stream that fails at once with `error`, sending nothing.

@@ -1,11 +1,11 @@
 //! `UserRoles/UserRolesGetByParameters`: the roles of one organization.
 
-use core_http::{Error, ItemStream, Operation, Result};
+use core_http::{Error, ItemStream, Operation, Page, Result};
 use futures_util::TryStreamExt;
 
 use crate::Client;
 use crate::generated::{PageParameters, UserRole};
-use crate::paging::{self, ListPage};
+use crate::paging;
 
 /// A read sent as POST: idempotent, so retried like a GET.
 pub(crate) static LIST_ROLES: Operation = Operation::post(
@@ -93,7 +93,7 @@ impl ListRoles {
     }
 
     /// Fetches one page.
-    pub async fn send(self) -> Result<ListPage<UserRole>> {
+    pub async fn send(self) -> Result<Page<UserRole>> {
         paging::send(&self.client, &LIST_ROLES, &self.params).await
     }
 

@@ -68,7 +68,7 @@ fn api_status(error: &Error) -> u16 {
 #[tokio::test]
 async fn list_separates_guests_and_ids_differ() {
     let env = env().await;
-    let users = env.client.users().list().send().await.unwrap();
+    let users = env.client.users().list().send().await.unwrap().items;
     let guests = env
         .client
         .users()
@@ -76,7 +76,8 @@ async fn list_separates_guests_and_ids_differ() {
         .tag(UserTag::Guest)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!((users.len(), guests.len()), (12, 3));
     assert!(users.iter().all(|u| u.email_id.get() != u.user_id.get()));
     let named = env
@@ -86,7 +87,8 @@ async fn list_separates_guests_and_ids_differ() {
         .email_in_name(true)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let first = &named[0];
     assert_eq!(
         first.name.as_deref().unwrap(),
@@ -431,7 +433,7 @@ async fn promote_guest_moves_the_member_to_the_default_list() {
         .find(|m| m.tag == "GUEST")
         .unwrap();
     env.client.users().promote_guest(eid(&guest)).await.unwrap();
-    let users = env.client.users().list().send().await.unwrap();
+    let users = env.client.users().list().send().await.unwrap().items;
     let guests = env
         .client
         .users()
@@ -439,7 +441,8 @@ async fn promote_guest_moves_the_member_to_the_default_list() {
         .tag(UserTag::Guest)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert!(users.iter().any(|u| u.email_id.get() == guest.email_id));
     assert!(guests.iter().all(|u| u.email_id.get() != guest.email_id));
     let error = env

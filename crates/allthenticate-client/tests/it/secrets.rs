@@ -39,7 +39,7 @@ async fn the_canary_never_leaks() {
         texts.push(format!("{builder:?} {builder:#?}"));
         let client = builder.build().unwrap();
         texts.push(format!("{client:?} {client:#?}"));
-        let users = client.users().list().send().await.unwrap();
+        let users = client.users().list().send().await.unwrap().items;
         assert!(
             !users.is_empty(),
             "{placement:?}: the key was really accepted"

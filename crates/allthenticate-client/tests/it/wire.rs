@@ -61,7 +61,7 @@ async fn a_listing_larger_than_the_transports_default_cap_is_read_whole() {
         })
         .await;
 
-    let users = client(&server).users().list().send().await.unwrap();
+    let users = client(&server).users().list().send().await.unwrap().items;
 
     assert_eq!(users.len(), copies);
 }
@@ -85,7 +85,8 @@ async fn lists_users_from_the_documented_examples() {
         .email_in_name(true)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     mock.assert_async().await;
     let user = &users[0];
     assert_eq!(user.email_id, EmailId::new(12));
@@ -121,7 +122,8 @@ async fn the_repaired_doc_example_decodes_and_guests_use_user_tag() {
         .tag(UserTag::Guest)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     mock.assert_async().await;
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].username.as_deref(), Some("cspensky"));
@@ -140,7 +142,7 @@ async fn unknown_enum_values_and_null_timestamps_decode() {
             );
         })
         .await;
-    let users = client(&server).users().list().send().await.unwrap();
+    let users = client(&server).users().list().send().await.unwrap().items;
     assert_eq!(users[0].user_id, UserId::new(3));
     assert_eq!(users[0].ad_status, Some(AdStatus::Unknown("LOCKED".into())));
     assert_eq!(
@@ -570,7 +572,7 @@ async fn a_base_url_prefix_is_kept() {
         .api_key(SecretString::from(KEY))
         .build()
         .unwrap();
-    assert!(client.users().list().send().await.unwrap().is_empty());
+    assert!(client.users().list().send().await.unwrap().items.is_empty());
     mock.assert_async().await;
 }
 
@@ -793,7 +795,7 @@ async fn suspension_read_from_a_configured_field() {
     let client = client_with(&server, |b| {
         b.suspension_source(SuspensionSource::Field("suspension".into()))
     });
-    let users = client.users().list().send().await.unwrap();
+    let users = client.users().list().send().await.unwrap().items;
     assert_eq!(
         client.suspension_state(&users[0]),
         SuspensionState::Suspended

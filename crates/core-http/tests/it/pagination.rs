@@ -1,7 +1,7 @@
 //! The four paging styles over several pages, and servers that would make a naive client loop.
 
 use core_http::{
-    EarlyEnd, Error, HttpClient, Operation, Page, PageRequest, Pagination, Result, ShortListing,
+    EarlyEnd, Error, HttpClient, Operation, Page, PageRequest, PagingOptions, Result, ShortListing,
     Shortfall, paginate, paginate_with,
 };
 use futures_util::StreamExt;
@@ -44,38 +44,33 @@ fn offset_stream_with(
     size: u32,
     read_ahead: bool,
 ) -> core_http::ItemStream<u32> {
-    offset_stream_ending(client, size, read_ahead, EarlyEnd::Fail)
+    let options = PagingOptions::default().read_ahead(read_ahead);
+    offset_stream_from(client, PageRequest::offset(size), options)
 }
 
-fn offset_stream_ending(
+fn offset_stream_from(
     client: HttpClient,
-    size: u32,
-    read_ahead: bool,
-    early_end: EarlyEnd,
+    first: PageRequest,
+    options: PagingOptions,
 ) -> core_http::ItemStream<u32> {
-    paginate_with(
-        LIST.name,
-        Pagination::Offset { size, read_ahead },
-        early_end,
-        move |request| {
-            let client = client.clone();
-            async move {
-                let PageRequest::Offset { offset, size } = request else {
-                    unreachable!()
-                };
-                let response = client
-                    .request(&LIST)
-                    .query("offset", offset)
-                    .query("size", size)
-                    .send()
-                    .await?;
-                let page: OffsetPage = response.json()?;
-                Ok(Page::new(page.items)
-                    .total(Some(page.total))
-                    .fingerprint(response.fingerprint()))
-            }
-        },
-    )
+    paginate_with(LIST.name, first, options, move |request| {
+        let client = client.clone();
+        async move {
+            let PageRequest::Offset { offset, size } = request else {
+                unreachable!()
+            };
+            let response = client
+                .request(&LIST)
+                .query("offset", offset)
+                .query("size", size)
+                .send()
+                .await?;
+            let page: OffsetPage = response.json()?;
+            Ok(Page::new(page.items)
+                .total(Some(page.total))
+                .fingerprint(response.fingerprint()))
+        }
+    })
 }
 
 #[tokio::test]
@@ -146,7 +141,11 @@ async fn a_server_returning_the_same_page_forever_ends_in_an_error() {
 }
 
 fn cursor_stream(client: HttpClient) -> core_http::ItemStream<u32> {
-    paginate(LIST.name, Pagination::Cursor { limit: 2 }, move |request| {
+    cursor_stream_from(client, PageRequest::cursor(2))
+}
+
+fn cursor_stream_from(client: HttpClient, first: PageRequest) -> core_http::ItemStream<u32> {
+    paginate(LIST.name, first, move |request| {
         let client = client.clone();
         async move {
             let PageRequest::Cursor { after, limit } = request else {
@@ -167,10 +166,9 @@ fn cursor_stream(client: HttpClient) -> core_http::ItemStream<u32> {
     })
 }
 
-#[tokio::test]
-async fn cursor_paging_follows_after_until_it_disappears() {
-    let server = MockServer::start_async().await;
-    server
+/// Three pages of 2, 2 and 1 items linked by `after` cursors; returns the first page's mock.
+async fn cursor_pages(server: &MockServer) -> httpmock::Mock<'_> {
+    let first = server
         .mock_async(|when, then| {
             when.method(GET).path("/users").query_param_missing("after");
             then.status(200)
@@ -194,6 +192,13 @@ async fn cursor_paging_follows_after_until_it_disappears() {
             then.status(200).body(r#"{"data":[5],"paging":{}}"#);
         })
         .await;
+    first
+}
+
+#[tokio::test]
+async fn cursor_paging_follows_after_until_it_disappears() {
+    let server = MockServer::start_async().await;
+    cursor_pages(&server).await;
     let client = HttpClient::builder(server.base_url()).build().unwrap();
 
     let (items, error) = collect(cursor_stream(client)).await;
@@ -234,6 +239,31 @@ async fn a_repeated_cursor_ends_in_an_error() {
     assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
 }
 
+/// Page-number paging with `totalPages` in a `pagination` header, as ThreatLocker does.
+fn page_number_stream(client: HttpClient, first: PageRequest) -> core_http::ItemStream<u32> {
+    paginate(SEARCH.name, first, move |request| {
+        let client = client.clone();
+        async move {
+            let PageRequest::PageNumber { page, size } = request else {
+                unreachable!()
+            };
+            let response = client
+                .request(&SEARCH)
+                .json(&serde_json::json!({"pageNumber": page, "pageSize": size}))
+                .send()
+                .await?;
+            let total_pages = response
+                .headers()
+                .get("pagination")
+                .and_then(|value| {
+                    serde_json::from_slice::<serde_json::Value>(value.as_bytes()).ok()
+                })
+                .and_then(|value| value["totalPages"].as_u64());
+            Ok(Page::new(response.json::<Vec<u32>>()?).total_pages(total_pages))
+        }
+    })
+}
+
 #[tokio::test]
 async fn page_number_paging_stops_at_the_header_total() {
     let server = MockServer::start_async().await;
@@ -247,35 +277,82 @@ async fn page_number_paging_stops_at_the_header_total() {
     }
     let client = HttpClient::builder(server.base_url()).build().unwrap();
 
-    let stream = paginate(
-        SEARCH.name,
-        Pagination::PageNumber { size: 2, first: 1 },
-        move |request| {
-            let client = client.clone();
-            async move {
-                let PageRequest::PageNumber { page, size } = request else {
-                    unreachable!()
-                };
-                let response = client
-                    .request(&SEARCH)
-                    .json(&serde_json::json!({"pageNumber": page, "pageSize": size}))
-                    .send()
-                    .await?;
-                let total_pages = response
-                    .headers()
-                    .get("pagination")
-                    .and_then(|value| {
-                        serde_json::from_slice::<serde_json::Value>(value.as_bytes()).ok()
-                    })
-                    .and_then(|value| value["totalPages"].as_u64());
-                Ok(Page::new(response.json::<Vec<u32>>()?).total_pages(total_pages))
-            }
-        },
-    );
+    let stream = page_number_stream(client, PageRequest::page_number(2));
     let (items, error) = collect(stream).await;
 
     assert!(error.is_none(), "{error:?}");
     assert_eq!(items, vec![1, 2, 3, 4, 5]);
+}
+
+/// A listing can start at any offset, cursor or page; the totals servers report count
+/// the whole listing, and the stream ends at them, not that far past its start.
+#[tokio::test]
+async fn each_style_starts_at_the_first_request_and_reads_totals_as_absolute() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (offset, items) in [(0, "[1,2]"), (2, "[3,4]"), (4, "[5]"), (6, "[]")] {
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(GET)
+                        .path("/users")
+                        .query_param("offset", offset.to_string());
+                    then.status(200)
+                        .body(format!(r#"{{"total":5,"items":{items}}}"#));
+                })
+                .await,
+        );
+    }
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let first = PageRequest::Offset { offset: 2, size: 2 };
+    let options = PagingOptions::default().read_ahead(true);
+    let (items, error) = collect(offset_stream_from(client, first, options)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, [3, 4, 5]);
+    let mut calls = Vec::new();
+    for page in &pages {
+        calls.push(page.calls_async().await);
+    }
+    assert_eq!(calls, [0, 1, 1, 0], "requests at offsets 0, 2, 4, 6");
+
+    let server = MockServer::start_async().await;
+    let start = cursor_pages(&server).await;
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let first = PageRequest::Cursor {
+        after: Some("MQit=".to_owned()),
+        limit: 2,
+    };
+    let (items, error) = collect(cursor_stream_from(client, first)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, [3, 4, 5]);
+    assert_eq!(start.calls_async().await, 0);
+
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for page in 1..=4 {
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(POST)
+                        .path("/users")
+                        .json_body(serde_json::json!({"pageNumber": page, "pageSize": 2}));
+                    then.status(200)
+                        .header("pagination", r#"{"totalItems":6,"totalPages":3}"#)
+                        .body(format!("[{},{}]", page * 2 - 1, page * 2));
+                })
+                .await,
+        );
+    }
+    let client = HttpClient::builder(server.base_url()).build().unwrap();
+    let first = PageRequest::PageNumber { page: 2, size: 2 };
+    let (items, error) = collect(page_number_stream(client, first)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items, [3, 4, 5, 6]);
+    let mut calls = Vec::new();
+    for page in &pages {
+        calls.push(page.calls_async().await);
+    }
+    assert_eq!(calls, [0, 1, 1, 0], "requests for pages 1 to 4");
 }
 
 #[tokio::test]
@@ -289,7 +366,7 @@ async fn single_response_listing_requests_once() {
         .await;
     let client = HttpClient::builder(server.base_url()).build().unwrap();
 
-    let stream = paginate(LIST.name, Pagination::Single, move |_| {
+    let stream = paginate(LIST.name, PageRequest::Single, move |_| {
         let client = client.clone();
         async move {
             Ok::<_, Error>(Page::new(
@@ -495,31 +572,7 @@ async fn an_empty_page_before_the_announced_end_is_an_error() {
         })
         .await;
     let client = HttpClient::builder(server.base_url()).build().unwrap();
-    let stream = paginate(
-        SEARCH.name,
-        Pagination::PageNumber { size: 2, first: 1 },
-        move |request| {
-            let client = client.clone();
-            async move {
-                let PageRequest::PageNumber { page, size } = request else {
-                    unreachable!()
-                };
-                let response = client
-                    .request(&SEARCH)
-                    .json(&serde_json::json!({"pageNumber": page, "pageSize": size}))
-                    .send()
-                    .await?;
-                let total_pages = response
-                    .headers()
-                    .get("pagination")
-                    .and_then(|value| {
-                        serde_json::from_slice::<serde_json::Value>(value.as_bytes()).ok()
-                    })
-                    .and_then(|value| value["totalPages"].as_u64());
-                Ok(Page::new(response.json::<Vec<u32>>()?).total_pages(total_pages))
-            }
-        },
-    );
+    let stream = page_number_stream(client, PageRequest::page_number(2));
     let (items, error) = collect(stream).await;
     assert_eq!(items, vec![1, 2]);
     assert!(matches!(error, Some(Error::Pagination { .. })), "{error:?}");
@@ -565,7 +618,8 @@ async fn an_early_empty_page_can_stop_the_listing_and_record_the_shortfall() {
     }
     let client = HttpClient::builder(server.base_url()).build().unwrap();
     let short = ShortListing::new();
-    let stream = offset_stream_ending(client, 2, false, EarlyEnd::Stop(short.clone()));
+    let options = PagingOptions::default().early_end(EarlyEnd::Stop(short.clone()));
+    let stream = offset_stream_from(client, PageRequest::offset(2), options);
     assert_eq!(
         short.shortfall(),
         None,
@@ -591,9 +645,9 @@ async fn page_numbers_that_run_out_end_in_an_error() {
     // Found by fuzzing: asking for the page after page `u32::MAX` overflowed.
     let stream = paginate(
         LIST.name,
-        Pagination::PageNumber {
+        PageRequest::PageNumber {
+            page: u32::MAX,
             size: 2,
-            first: u32::MAX,
         },
         |request| async move {
             assert_eq!(
@@ -616,9 +670,9 @@ async fn page_numbers_that_run_out_end_in_an_error() {
     // A short last page at `u32::MAX` is simply the end.
     let stream = paginate(
         LIST.name,
-        Pagination::PageNumber {
+        PageRequest::PageNumber {
+            page: u32::MAX,
             size: 2,
-            first: u32::MAX,
         },
         |_| async { Ok::<_, Error>(Page::new(vec![1])) },
     );

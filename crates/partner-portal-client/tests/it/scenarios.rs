@@ -179,25 +179,39 @@ async fn paging_over_230_users_with_several_limits() {
     }
     // One page at a time, by hand, with the cursor.
     let portal = s.client.portal(s.sim.portal_id());
-    let (first, next) = portal.list_users().limit(200).send().await.unwrap();
-    assert_eq!(first.len(), 100);
-    let (second, next) = portal
+    let first = portal.list_users().limit(200).send().await.unwrap();
+    assert_eq!(first.items.len(), 100);
+    let second = portal
         .list_users()
         .limit(100)
-        .after(next.unwrap())
+        .after(first.next_cursor.unwrap())
         .send()
         .await
         .unwrap();
-    assert_eq!(second[0].id, expected[100]);
-    let (third, next) = portal
+    assert_eq!(second.items[0].id, expected[100]);
+    let after_second = second.next_cursor.unwrap();
+    // A stream can start from a cursor too: the rest, with no request for the first page.
+    s.sandbox.journal().clear();
+    let rest: Vec<_> = portal
         .list_users()
         .limit(100)
-        .after(next.unwrap())
+        .after(after_second.clone())
+        .stream()
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rest, expected[200..]);
+    assert_eq!(s.count(&Method::GET, &path), 1);
+    let third = portal
+        .list_users()
+        .limit(100)
+        .after(after_second)
         .send()
         .await
         .unwrap();
-    assert_eq!(third.len(), 30);
-    assert_eq!(next, None);
+    assert_eq!(third.items.len(), 30);
+    assert_eq!(third.next_cursor, None);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use core_http::clock::ManualClock;
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
-use partner_portal_client::{AttributeType, Client, Error, NewUser, SecretString};
+use partner_portal_client::{AttributeType, Client, Error, NewUser, Page, SecretString};
 use serde_json::Value;
 
 const KEY: &str = "sk:4eC39HqLyjWDarjtT1zdp7dc";
@@ -51,7 +51,11 @@ async fn lists_the_documented_page_with_auth_and_iso_or_null_logins() {
         })
         .await;
     let (client, _) = client(&server);
-    let (users, next) = client
+    let Page {
+        items: users,
+        next_cursor: next,
+        ..
+    } = client
         .portal(PORTAL)
         .list_users()
         .limit(2)
@@ -376,7 +380,11 @@ async fn a_429_is_retried_after_retry_after_without_waiting_for_real() {
         })
         .await;
     let (client, clock) = client(&server);
-    let (roles, next) = client.roles().list().send().await.unwrap();
+    let Page {
+        items: roles,
+        next_cursor: next,
+        ..
+    } = client.roles().list().send().await.unwrap();
     assert_eq!(limited.calls_async().await, 1);
     assert_eq!(ok.calls_async().await, 1);
     assert_eq!(roles.len(), 2);

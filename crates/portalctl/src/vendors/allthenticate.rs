@@ -59,7 +59,7 @@ impl Portal for AllthenticatePortal {
     /// Every member, normalized.
     fn list(&self) -> Reply<'_, Listing> {
         Box::pin(async move {
-            let users = self.client.users().list().send().await?;
+            let users = self.client.users().list().send().await?.items;
             Ok(Listing::Users(
                 users
                     .iter()

@@ -4,7 +4,7 @@ use futures_util::TryStreamExt;
 use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::{EmptyList, InviteResponse, Permission, ThreatLocker};
 use threatlocker_client::{
-    AuthFailure, Client, Error, InviteOutcome, Uuid, auth_failure, is_auth_error,
+    AuthFailure, Client, Error, InviteOutcome, PageRequest, Uuid, auth_failure, is_auth_error,
 };
 
 async fn start(portal: &ThreatLocker) -> (Sandbox, Client) {
@@ -232,14 +232,10 @@ async fn roles_page_across_pages() {
             .collect::<Vec<_>>(),
         ["Helpdesk", "Installer", "Read Only"]
     );
-    let pagination = page.pagination.unwrap();
+    assert_eq!((page.total, page.total_pages), (Some(7), Some(3)));
     assert_eq!(
-        (
-            pagination.current_page,
-            pagination.total_items,
-            pagination.total_pages
-        ),
-        (Some(2), Some(7), Some(3))
+        page.next_request(&PageRequest::PageNumber { page: 2, size: 3 }),
+        Some(PageRequest::PageNumber { page: 3, size: 3 })
     );
     sandbox.journal().clear();
 

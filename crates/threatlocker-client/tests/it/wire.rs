@@ -9,8 +9,8 @@ use futures_util::TryStreamExt;
 use httpmock::prelude::*;
 use serde_json::Value;
 use threatlocker_client::{
-    AUTH_HINT, AuthFailure, Client, Error, OrganizationOrderBy, PERMISSION_HINT, RetryPolicy, Uuid,
-    auth_failure, is_auth_error,
+    AUTH_HINT, AuthFailure, Client, Error, OrganizationOrderBy, PERMISSION_HINT, PageRequest,
+    RetryPolicy, Uuid, auth_failure, is_auth_error,
 };
 
 const TOKEN: &str = "3f0c5e7a9b1d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e";
@@ -185,10 +185,9 @@ async fn roles_page_reads_the_pagination_header() {
         page.items[0].date_created.unwrap().to_string(),
         "2025-02-11T14:03:22Z"
     );
-    let pagination = page.pagination.clone().unwrap();
-    assert_eq!(pagination.total_items, Some(2));
-    assert_eq!(pagination.total_pages, Some(1));
-    assert!(!page.has_more(25));
+    assert_eq!(page.total, Some(2));
+    assert_eq!(page.total_pages, Some(1));
+    assert_eq!(page.next_request(&PageRequest::page_number(25)), None);
 }
 
 fn role(index: usize) -> Value {
