@@ -107,8 +107,8 @@ impl Client {
         &self,
         username: impl Into<String>,
         role_name: impl Into<String>,
-    ) -> crate::fanout::FanOutInvite {
-        crate::fanout::FanOutInvite::new(self.clone(), username.into(), role_name.into())
+    ) -> crate::fanout::FanOutInvite<'_> {
+        crate::fanout::FanOutInvite::new(self, username.into(), role_name.into())
     }
 
     /// The underlying transport, for calls this crate does not wrap.

@@ -26,16 +26,16 @@ pub const MAX_FAN_OUT_CONCURRENCY: usize = 64;
 /// organization is recorded in its result and does not stop the others.
 #[derive(Debug)]
 #[must_use = "a fan-out does nothing until sent"]
-pub struct FanOutInvite {
-    client: Client,
+pub struct FanOutInvite<'a> {
+    client: &'a Client,
     username: String,
     role_name: String,
     organizations: Vec<std::result::Result<Uuid, String>>,
     concurrency: usize,
 }
 
-impl FanOutInvite {
-    pub(crate) fn new(client: Client, username: String, role_name: String) -> Self {
+impl<'a> FanOutInvite<'a> {
+    pub(crate) fn new(client: &'a Client, username: String, role_name: String) -> Self {
         Self {
             client,
             username,

@@ -27,9 +27,9 @@ impl<'a> Organizations<'a> {
 
     /// Starts a listing of the managed organization's children (page 1,
     /// [`DEFAULT_PAGE_SIZE`] per page, the portal's default order).
-    pub fn children(&self) -> ListChildren {
+    pub fn children(&self) -> ListChildren<'a> {
         ListChildren {
-            client: self.client.clone(),
+            client: self.client,
             params: ChildOrganizationParameters {
                 page_number: 1,
                 page_size: DEFAULT_PAGE_SIZE,
@@ -46,12 +46,12 @@ impl<'a> Organizations<'a> {
 /// [`Organizations::children`].
 #[derive(Debug, Clone)]
 #[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListChildren {
-    client: Client,
+pub struct ListChildren<'a> {
+    client: &'a Client,
     params: ChildOrganizationParameters,
 }
 
-impl ListChildren {
+impl ListChildren<'_> {
     /// The page to fetch with [`send`](Self::send), or to start streaming from (from 1).
     pub fn page(mut self, page_number: u32) -> Self {
         self.params.page_number = page_number;
@@ -90,11 +90,11 @@ impl ListChildren {
 
     /// Fetches one page.
     pub async fn send(self) -> Result<Page<Organization>> {
-        paging::send(&self.client, &LIST_CHILDREN, &self.params).await
+        paging::send(self.client, &LIST_CHILDREN, &self.params).await
     }
 
     /// Every child organization from the starting page on, fetched lazily.
     pub fn stream(self) -> ItemStream<Organization> {
-        paging::stream(self.client, &LIST_CHILDREN, self.params)
+        paging::stream(self.client.clone(), &LIST_CHILDREN, self.params)
     }
 }

@@ -33,9 +33,9 @@ impl<'a> Roles<'a> {
     }
 
     /// Starts a listing (page 1, [`DEFAULT_PAGE_SIZE`] per page).
-    pub fn list(&self) -> ListRoles {
+    pub fn list(&self) -> ListRoles<'a> {
         ListRoles {
-            client: self.client.clone(),
+            client: self.client,
             params: PageParameters {
                 page_number: 1,
                 page_size: DEFAULT_PAGE_SIZE,
@@ -74,12 +74,12 @@ impl<'a> Roles<'a> {
 /// `POST /portalapi/UserRoles/UserRolesGetByParameters`; from [`Roles::list`].
 #[derive(Debug, Clone)]
 #[must_use = "a listing does nothing until sent or streamed"]
-pub struct ListRoles {
-    client: Client,
+pub struct ListRoles<'a> {
+    client: &'a Client,
     params: PageParameters,
 }
 
-impl ListRoles {
+impl ListRoles<'_> {
     /// The page to fetch with [`send`](Self::send), or to start streaming from (from 1).
     pub fn page(mut self, page_number: u32) -> Self {
         self.params.page_number = page_number;
@@ -94,12 +94,22 @@ impl ListRoles {
 
     /// Fetches one page.
     pub async fn send(self) -> Result<Page<UserRole>> {
-        paging::send(&self.client, &LIST_ROLES, &self.params).await
+        paging::send(self.client, &LIST_ROLES, &self.params).await
     }
 
     /// Every role from the starting page on, fetched lazily. Stops at the header's
     /// `totalPages`, on an empty page, or on a short page.
+    ///
+    /// Handles and requests borrow the client; the stream owns a clone of what it needs,
+    /// so it outlives them and can move to another task:
+    ///
+    /// ```no_run
+    /// fn spawnable<S: Send + 'static>(_: S) {}
+    /// # fn demo(client: &threatlocker_client::Client) {
+    /// spawnable(client.roles().list().stream());
+    /// # }
+    /// ```
     pub fn stream(self) -> ItemStream<UserRole> {
-        paging::stream(self.client, &LIST_ROLES, self.params)
+        paging::stream(self.client.clone(), &LIST_ROLES, self.params)
     }
 }

@@ -32,9 +32,9 @@ impl<'a> Users<'a> {
     }
 
     /// Starts an invitation of `username` (an email address) into the managed organization.
-    pub fn invite(&self, username: impl Into<String>) -> Invite {
+    pub fn invite(&self, username: impl Into<String>) -> Invite<'a> {
         Invite {
-            client: self.client.clone(),
+            client: self.client,
             username: username.into(),
             roles: Vec::new(),
         }
@@ -51,13 +51,13 @@ impl<'a> Users<'a> {
 /// roles name the same organization.
 #[derive(Debug)]
 #[must_use = "an invitation does nothing until sent"]
-pub struct Invite {
-    client: Client,
+pub struct Invite<'a> {
+    client: &'a Client,
     username: String,
     roles: Vec<std::result::Result<InviteRole, (String, String)>>,
 }
 
-impl Invite {
+impl Invite<'_> {
     /// Adds role `user_role_id` of organization `organization_id`.
     pub fn role(mut self, organization_id: impl IntoGuid, user_role_id: impl IntoGuid) -> Self {
         let index = self.roles.len();
