@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use core_http::{Error, Result};
 
 use crate::types::AdminStatus;
+use crate::validate::is_field_name;
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,14 +219,6 @@ impl Clause {
         }
         Ok(())
     }
-}
-
-/// Field names: ASCII letters, digits, `_`, and `.` between names (`roles.name`).
-pub(crate) fn is_field_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.split('.').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        })
 }
 
 /// The characters LogicMonitor's PowerShell module backslash-escapes in a filter

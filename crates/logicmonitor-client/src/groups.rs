@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::generated::{AdminGroup, AdminGroupUpdate};
 use crate::ids::AdminGroupId;
+use crate::validate;
 
 static LIST: Operation = Operation::get("admin_groups.list", "/setting/admin/groups");
 static GET: Operation = Operation::get("admin_groups.get", "/setting/admin/groups/{id}");
@@ -133,9 +134,7 @@ impl<'c> Groups<'c> {
     /// The group named exactly `name`, if any (`filter=name:"…"`, then an exact match
     /// on this side).
     pub async fn find_by_name(&self, name: &str) -> Result<Option<AdminGroup>> {
-        if name.trim().is_empty() {
-            return Err(Error::invalid_input("name", "must not be empty"));
-        }
+        validate::non_blank("name", name)?;
         // The filter may match more than the exact name (`*` is a wildcard to
         // LogicMonitor), so the matches are read until the exact one.
         let mut matches = self
@@ -154,9 +153,7 @@ impl<'c> Groups<'c> {
     /// Creates a group. A second group with the same name is refused by the server (409
     /// in the sandbox; unverified on real portals).
     pub async fn create(&self, name: &str, description: Option<&str>) -> Result<AdminGroup> {
-        if name.trim().is_empty() {
-            return Err(Error::invalid_input("name", "must not be empty"));
-        }
+        validate::non_blank("name", name)?;
         let body = CreateBody { name, description };
         self.client
             .http

@@ -96,6 +96,7 @@ mod roles;
 mod tokens;
 mod types;
 mod users;
+mod validate;
 
 pub use auth::{Credentials, Lmv1Auth, lmv1_signature};
 pub use client::{Client, ClientBuilder};
@@ -107,7 +108,7 @@ pub use filter::{Clause, Filter, FilterValue, Operator};
 pub use generated::{Admin, AdminGroup, ApiToken, ErrorResponse, Privilege, Role};
 pub use groups::{GroupRef, Groups};
 pub use ids::{AdminGroupId, AdminId, ApiTokenId, RoleId};
-pub use paging::{ListRequest, MAX_PAGE_SIZE, Sort, decode_list_page};
+pub use paging::{ListRequest, Sort, decode_list_page};
 pub use roles::{NewRole, RoleRef, Roles, UpdateRole};
 pub use tokens::{ApiTokens, TokenKind, TokenStatus};
 pub use types::{AccessKey, AdminStatus, EchoedPassword, ViewPermission};
@@ -115,3 +116,4 @@ pub use users::{
     ApiOnlyUsers, GetUser, InactiveQuery, InactiveUser, LastLogin, NeverLoggedIn, NewUser,
     UpdateUser, Users,
 };
+pub use validate::MAX_PAGE_SIZE;

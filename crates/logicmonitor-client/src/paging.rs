@@ -11,10 +11,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::filter::{Filter, is_field_name};
-
-/// The most items LogicMonitor returns per page.
-pub const MAX_PAGE_SIZE: u32 = 1000;
+use crate::filter::Filter;
+use crate::validate::{self, MAX_PAGE_SIZE, is_field_name};
 
 /// Sort order for a listing: `+field` or `-field`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,13 +100,8 @@ pub(crate) struct CheckedParams {
 
 impl ListParams {
     pub(crate) fn check(&self) -> Result<CheckedParams> {
-        if let Some(size) = self.size
-            && !(1..=MAX_PAGE_SIZE).contains(&size)
-        {
-            return Err(Error::invalid_input(
-                "size",
-                format!("must be between 1 and {MAX_PAGE_SIZE}, got {size}"),
-            ));
+        if let Some(size) = self.size {
+            validate::page_size(size)?;
         }
         let mut query = Vec::new();
         if !self.fields.is_empty() {

@@ -7,6 +7,7 @@ use crate::filter::Clause;
 use crate::generated::{PrivilegeGrant, Role, RoleCreate, RoleUpdate};
 use crate::ids::RoleId;
 use crate::paging::ListRequest;
+use crate::validate;
 
 static LIST: Operation = Operation::get("roles.list", "/setting/roles");
 static GET: Operation = Operation::get("roles.get", "/setting/roles/{id}");
@@ -168,42 +169,6 @@ fn grant(object_type: &str, object_id: &str, operation: &str) -> PrivilegeGrant 
     }
 }
 
-fn check_privileges(privileges: &[PrivilegeGrant]) -> Result<()> {
-    if privileges.is_empty() {
-        return Err(Error::invalid_input(
-            "privileges",
-            "a role needs at least one privilege",
-        ));
-    }
-    for (index, privilege) in privileges.iter().enumerate() {
-        for (name, value) in [
-            ("objectType", &privilege.object_type),
-            ("operation", &privilege.operation),
-        ] {
-            if value.trim().is_empty() {
-                return Err(Error::invalid_input(
-                    format!("privileges[{index}].{name}"),
-                    "must not be empty",
-                ));
-            }
-        }
-        if privilege.object_id.chars().any(char::is_control) {
-            return Err(Error::invalid_input(
-                format!("privileges[{index}].objectId"),
-                "must not contain control characters",
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn check_role_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() {
-        return Err(Error::invalid_input("name", "must not be empty"));
-    }
-    Ok(())
-}
-
 /// A role to create or to replace another with.
 ///
 /// ```
@@ -282,8 +247,8 @@ impl NewRole {
     }
 
     fn into_body(self) -> Result<RoleCreate> {
-        check_role_name(&self.body.name)?;
-        check_privileges(&self.body.privileges)?;
+        validate::non_blank("name", &self.body.name)?;
+        validate::privileges(&self.body.privileges)?;
         Ok(self.body)
     }
 }
@@ -347,10 +312,10 @@ impl UpdateRole<'_> {
     pub async fn send(self) -> Result<Role> {
         let id = self.id.check("id")?;
         if let Some(name) = &self.patch.name {
-            check_role_name(name)?;
+            validate::non_blank("name", name)?;
         }
         if !self.patch.privileges.is_empty() {
-            check_privileges(&self.patch.privileges)?;
+            validate::privileges(&self.patch.privileges)?;
         }
         if self.patch == RoleUpdate::default() {
             return Err(Error::invalid_input("update", "nothing to change"));

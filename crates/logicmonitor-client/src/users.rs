@@ -15,9 +15,10 @@ use crate::filter::{Clause, Filter};
 use crate::generated::{Admin, AdminCreate, AdminGroup, RoleReference};
 use crate::groups::GroupRef;
 use crate::ids::{AdminGroupId, AdminId, RoleId};
-use crate::paging::{ListRequest, MAX_PAGE_SIZE, fields_param};
+use crate::paging::{ListRequest, fields_param};
 use crate::roles::RoleRef;
 use crate::types::AdminStatus;
+use crate::validate::{self, MAX_PAGE_SIZE};
 
 pub(crate) static LIST: Operation = Operation::get("admins.list", "/setting/admins");
 static GET: Operation = Operation::get("admins.get", "/setting/admins/{id}");
@@ -50,9 +51,7 @@ impl<'c> Users<'c> {
     /// The user whose username is exactly `username`, if any (`filter=username:"…"`,
     /// then an exact match on this side).
     pub async fn find_by_username(&self, username: &str) -> Result<Option<Admin>> {
-        if username.trim().is_empty() {
-            return Err(Error::invalid_input("username", "must not be empty"));
-        }
+        validate::non_blank("username", username)?;
         // The filter may match more than the exact username (`*` is a wildcard to
         // LogicMonitor), so the matches are read until the exact one.
         let mut matches = self
@@ -431,7 +430,7 @@ impl NewUser {
     }
 
     fn validate(&self) -> Result<()> {
-        check_username(&self.username)?;
+        validate::username(&self.username)?;
         match (&self.email, self.api_only) {
             (Some(email), _) => core_http::validate::email("email", email)?,
             (None, false) => {
@@ -449,7 +448,7 @@ impl NewUser {
             ));
         }
         if let Some(password) = &self.password {
-            check_password(password)?;
+            validate::password(password)?;
         }
         if self.roles.is_empty() {
             return Err(Error::invalid_input(
@@ -623,7 +622,7 @@ impl UpdateUser<'_> {
         let id = self.id.check("id")?;
         let mut patch = self.patch;
         if let Some(username) = &patch.username {
-            check_username(username)?;
+            validate::username(username)?;
         }
         if let Some(email) = &patch.email {
             core_http::validate::email("email", email)?;
@@ -645,7 +644,7 @@ impl UpdateUser<'_> {
             }
         }
         if let Some(password) = &self.password {
-            check_password(password)?;
+            validate::password(password)?;
             patch.password = Some(password.expose_secret().to_owned());
         }
         let body = serde_json::to_value(&patch)
@@ -810,60 +809,9 @@ impl InactiveQuery<'_> {
     }
 }
 
-pub(crate) fn check_username(username: &str) -> Result<()> {
-    if username.trim().is_empty() {
-        return Err(Error::invalid_input("username", "must not be empty"));
-    }
-    if username.chars().any(char::is_control) {
-        return Err(Error::invalid_input(
-            "username",
-            "must not contain control characters",
-        ));
-    }
-    Ok(())
-}
-
-fn check_password(password: &SecretString) -> Result<()> {
-    let text = password.expose_secret();
-    let ok = text.chars().count() >= 8
-        && text.chars().any(char::is_uppercase)
-        && text.chars().any(char::is_lowercase)
-        && text.chars().any(|c| c.is_ascii_digit())
-        && text.chars().any(|c| !c.is_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(
-            "password",
-            "needs 8+ characters with upper- and lower-case letters, a digit and a special character",
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_follow_the_ui_policy() {
-        assert!(check_password(&SecretString::from("S3cret!pass")).is_ok());
-        for bad in [
-            "short1!A",
-            "nouppercase1!",
-            "NOLOWER1!",
-            "NoDigits!!",
-            "NoSpecial11",
-        ] {
-            let outcome = check_password(&SecretString::from(bad));
-            if bad == "short1!A" {
-                assert!(outcome.is_ok(), "exactly 8 is fine");
-            } else {
-                assert!(outcome.is_err(), "{bad}");
-            }
-        }
-        let error = check_password(&SecretString::from("canary")).unwrap_err();
-        assert!(!format!("{error:?}").contains("canary"));
-    }
 
     #[test]
     fn patch_sends_empty_group_lists_and_nothing_else() {

@@ -3,10 +3,10 @@
 use std::fmt;
 
 use core_http::{
-    BearerAuth, ExposeSecret, HttpClient, RateLimitHeaders, RateLimitScope, ResetHeader,
-    SecretString, TransportOptions,
+    HttpClient, RateLimitHeaders, RateLimitScope, ResetHeader, SecretString, TransportOptions,
 };
 
+use crate::auth;
 use crate::error::PartnerPortalErrorDecoder;
 use crate::portal::PortalHandle;
 use crate::roles::Roles;
@@ -124,25 +124,14 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
-        let key = self
-            .api_key
-            .ok_or_else(|| Error::config("api_key", "a Service Account key is required"))?;
-        let exposed = key.expose_secret();
-        if exposed.trim().is_empty() {
-            return Err(Error::config("api_key", "must not be empty"));
-        }
-        if !exposed.starts_with("sk:") {
-            tracing::warn!(
-                "the Whaly API key does not start with `sk:` as Service Account keys do; using it anyway"
-            );
-        }
+        let auth = auth::service_account_auth(self.api_key)?;
         if self.page_size == 0 {
             return Err(Error::config("page_size", "must be at least 1"));
         }
         let http = HttpClient::builder(self.base_url)
             .vendor("partner-portal")
             .user_agent(core_http::default_user_agent!())
-            .auth(BearerAuth::new(&key))
+            .auth(auth)
             .error_decoder(PartnerPortalErrorDecoder)
             .rate_limit_headers(Some(RateLimitHeaders::new(
                 "x-ratelimit-limit",

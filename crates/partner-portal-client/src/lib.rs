@@ -70,6 +70,7 @@
 //! user by email lists the portal client-side), no list of portals (portal ids come from
 //! the Whaly UI), and the user object carries neither roles nor attributes.
 
+mod auth;
 mod client;
 mod error;
 mod generated;

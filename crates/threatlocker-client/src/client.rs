@@ -3,12 +3,12 @@
 use std::fmt;
 
 use core_http::{
-    Error, HeaderAuth, HeaderName, HeaderValue, HttpClient, Operation, RequestBuilder, Result,
-    SecretString, TransportOptions,
+    Error, HeaderName, HeaderValue, HttpClient, Operation, RequestBuilder, Result, SecretString,
+    TransportOptions,
 };
-use secrecy::ExposeSecret;
 use uuid::Uuid;
 
+use crate::auth;
 use crate::error::ThreatLockerErrorDecoder;
 use crate::validate::{self, IntoGuid};
 
@@ -226,21 +226,7 @@ impl ClientBuilder {
             }
             (None, Some(url)) => url,
         };
-        let token = self
-            .token
-            .ok_or_else(|| Error::config("token", "required: the portal API token"))?;
-        {
-            let raw = token.expose_secret();
-            if raw.is_empty() {
-                return Err(Error::config("token", "must not be empty"));
-            }
-            if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(Error::config(
-                    "token",
-                    "must not contain whitespace or control characters",
-                ));
-            }
-        }
+        let auth = auth::token_auth(self.token)?;
         let managed = match self.managed {
             None => Managed::Own,
             Some(Ok(id)) => Managed::Org(id),
@@ -248,10 +234,7 @@ impl ClientBuilder {
         };
         let http = HttpClient::builder(base_url)
             .vendor("threatlocker")
-            .auth(HeaderAuth::new(
-                core_http::HeaderName::from_static("authorization"),
-                token,
-            ))
+            .auth(auth)
             .error_decoder(ThreatLockerErrorDecoder)
             .rate_limit_headers(None)
             .user_agent(core_http::default_user_agent!())

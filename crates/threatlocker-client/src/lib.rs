@@ -98,6 +98,7 @@
 //! change a user's roles**. This crate does not guess at undocumented endpoints; use the
 //! portal for those, or [`Client::http`] at your own risk.
 
+mod auth;
 mod client;
 mod error;
 mod fanout;
