@@ -174,8 +174,8 @@ impl ClientBuilder {
 
     /// The API key from Settings → API Keys (required).
     #[must_use]
-    pub fn api_key(mut self, key: SecretString) -> Self {
-        self.api_key = Some(key);
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 

@@ -91,18 +91,22 @@ impl ClientBuilder {
 
     /// LMv1 credentials: an API token's access id and access key.
     #[must_use]
-    pub fn lmv1(mut self, access_id: impl Into<String>, access_key: SecretString) -> Self {
+    pub fn lmv1(
+        mut self,
+        access_id: impl Into<String>,
+        access_key: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some(Credentials::Lmv1 {
             access_id: access_id.into(),
-            access_key,
+            access_key: access_key.into(),
         });
         self
     }
 
     /// A bearer token.
     #[must_use]
-    pub fn bearer(mut self, token: SecretString) -> Self {
-        self.credentials = Some(Credentials::Bearer(token));
+    pub fn bearer(mut self, token: impl Into<SecretString>) -> Self {
+        self.credentials = Some(Credentials::Bearer(token.into()));
         self
     }
 

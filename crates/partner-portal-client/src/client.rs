@@ -109,8 +109,8 @@ impl ClientBuilder {
     /// A key not starting with `sk:` is still used, with a warning (that never shows the
     /// key) when the client is built.
     #[must_use]
-    pub fn api_key(mut self, key: SecretString) -> Self {
-        self.api_key = Some(key);
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 
