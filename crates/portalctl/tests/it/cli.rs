@@ -13,7 +13,7 @@ use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 use serde_json::Value;
 
-use crate::support::{Portals, ScratchDir, portalctl, text};
+use crate::support::{Portals, ScratchDir, portalctl, requests, text};
 
 const AT_KEY: &str = "canary-at-5f1e0c";
 const PP_KEY: &str = "sk:canary-pp-9b2d47";
@@ -153,10 +153,7 @@ impl World {
     }
 
     fn requests(&self) -> usize {
-        self.servers
-            .iter()
-            .map(|server| server.journal().len())
-            .sum()
+        requests(&self.servers)
     }
 }
 

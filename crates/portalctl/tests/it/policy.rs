@@ -10,7 +10,7 @@ use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use serde_json::Value;
 
-use crate::support::{Portals, ScratchDir, portalctl, text};
+use crate::support::{Portals, ScratchDir, portalctl, requests, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {
@@ -56,10 +56,7 @@ impl World {
     }
 
     fn requests(&self) -> usize {
-        self.servers
-            .iter()
-            .map(|server| server.journal().len())
-            .sum()
+        requests(&self.servers)
     }
 
     /// Writes `policy` and runs `portalctl ARGS --policy FILE`.

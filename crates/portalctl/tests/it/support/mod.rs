@@ -8,7 +8,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-pub(crate) use portals::Portals;
+pub(crate) use portals::{Portals, requests};
 
 /// A fresh directory under the system's temporary directory, removed when the test that
 /// made it passes (kept after a failure, to look into).

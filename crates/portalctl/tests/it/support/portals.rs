@@ -117,3 +117,8 @@ impl Portals {
         (self.servers, self.env)
     }
 }
+
+/// How many requests `servers` received, all told.
+pub(crate) fn requests(servers: &[Sandbox]) -> usize {
+    servers.iter().map(|server| server.journal().len()).sum()
+}
