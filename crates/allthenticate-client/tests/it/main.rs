@@ -3,4 +3,5 @@
 
 mod sandbox;
 mod secrets;
+mod support;
 mod wire;

@@ -2,14 +2,16 @@
 
 use allthenticate_client::{
     ArrayEncoding, AuthPlacement, BodyEncoding, Client, ClientBuilder, EmailId, Error, InviteGroup,
-    Rank, SecretString, SmartCard, SuspensionChange, SuspensionError, SuspensionSource,
-    SuspensionState, UserId, UserTag,
+    Rank, SmartCard, SuspensionChange, SuspensionError, SuspensionSource, SuspensionState, UserId,
+    UserTag,
 };
 use http::Method;
 use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::{
     Allthenticate, AllthenticateBuilder, AuthMode, Member, SuspensionReport,
 };
+
+use crate::support;
 
 struct Env {
     sim: Allthenticate,
@@ -22,18 +24,10 @@ async fn env_with(
     client: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Env {
     let sim = sim.build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
+    let sandbox = sim.serve().await.unwrap();
+    let client = client(support::client_builder(&sandbox, sim.api_key()))
+        .build()
         .unwrap();
-    let client = client(
-        Client::builder()
-            .base_url(sandbox.base_url())
-            .api_key(SecretString::from(sim.api_key().to_owned())),
-    )
-    .build()
-    .unwrap();
     Env {
         sim,
         sandbox,
@@ -762,9 +756,7 @@ async fn the_key_is_accepted_in_every_place_and_strict_mode_narrows_it() {
         }
     }
     let env = env().await;
-    let wrong = Client::builder()
-        .base_url(env.sandbox.base_url())
-        .api_key(SecretString::from("wrong-key"))
+    let wrong = support::client_builder(&env.sandbox, "wrong-key")
         .build()
         .unwrap();
     match wrong.users().list().send().await.unwrap_err() {

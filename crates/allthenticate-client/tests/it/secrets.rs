@@ -5,8 +5,9 @@ use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::fmt::Write as _;
 
 use allthenticate_client::{AuthPlacement, Client, EmailId, SecretString};
-use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::Allthenticate;
+
+use crate::support;
 
 const CANARY: &str = "canary-5e1f0a77";
 
@@ -20,11 +21,7 @@ async fn the_canary_never_leaks() {
     let logs = TraceCapture::start();
 
     let sim = Allthenticate::builder().seed(1).api_key(CANARY).build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let mut texts = Vec::new();
     for placement in [
         AuthPlacement::Bearer,
@@ -32,10 +29,7 @@ async fn the_canary_never_leaks() {
         AuthPlacement::Header(http::HeaderName::from_static("x-api-key")),
         AuthPlacement::Query("api_key".into()),
     ] {
-        let builder = Client::builder()
-            .base_url(sandbox.base_url())
-            .api_key(SecretString::from(CANARY))
-            .auth_placement(placement.clone());
+        let builder = support::client_builder(&sandbox, CANARY).auth_placement(placement.clone());
         texts.push(format!("{builder:?} {builder:#?}"));
         let client = builder.build().unwrap();
         texts.push(format!("{client:?} {client:#?}"));

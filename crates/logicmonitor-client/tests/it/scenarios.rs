@@ -21,6 +21,8 @@ use portal_sandbox::Sandbox;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::support;
+
 /// 2026-01-01T00:00:00Z.
 const NOW_SECS: u64 = 1_767_225_600;
 const DAY: i64 = 86_400;
@@ -42,11 +44,7 @@ async fn env(users: usize) -> Env {
         .users(users)
         .now(now())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let clock = ManualClock::new(now());
     let client = client_for(&sandbox, &lm, Arc::new(clock.clone()));
     Env {
@@ -58,10 +56,7 @@ async fn env(users: usize) -> Env {
 }
 
 fn client_for(sandbox: &Sandbox, lm: &LogicMonitorSandbox, clock: Arc<dyn Clock>) -> Client {
-    Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1(lm.access_id(), SecretString::from(lm.access_key()))
-        .clock(clock)
+    support::lmv1_builder(sandbox, lm.access_id(), lm.access_key(), clock)
         .build()
         .unwrap()
 }
@@ -899,20 +894,24 @@ async fn lmv1_and_bearer_are_verified() {
         "{stale:?}"
     );
 
-    let wrong_key = Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1(lm.access_id(), SecretString::from("not-the-key"))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+    let wrong_key = support::lmv1_builder(
+        &sandbox,
+        lm.access_id(),
+        "not-the-key",
+        Arc::new(clock.clone()),
+    )
+    .build()
+    .unwrap();
     let err = wrong_key.roles().list().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    let unknown = Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1("unknownAccessId", SecretString::from(lm.access_key()))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+    let unknown = support::lmv1_builder(
+        &sandbox,
+        "unknownAccessId",
+        lm.access_key(),
+        Arc::new(clock.clone()),
+    )
+    .build()
+    .unwrap();
     assert_eq!(
         unknown
             .roles()
@@ -945,12 +944,14 @@ async fn lmv1_and_bearer_are_verified() {
         .secret()
         .expose_secret()
         .to_owned();
-    let fresh = Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1(token.access_id.clone().unwrap(), SecretString::from(key))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+    let fresh = support::lmv1_builder(
+        &sandbox,
+        token.access_id.as_deref().unwrap(),
+        &key,
+        Arc::new(clock.clone()),
+    )
+    .build()
+    .unwrap();
     fresh.roles().list().send().await.unwrap();
     let listed = client.api_tokens(AdminId(1)).list().send().await.unwrap();
     assert!(listed.items.iter().any(|t| t.id == token.id));
@@ -1002,11 +1003,7 @@ async fn rate_limits_pace_and_429s_are_retried_after_the_window() {
         .now(now())
         .rate_limit(3, Duration::from_secs(60))
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let linked = Linked {
         manual: ManualClock::new(now()),
         lm: lm.clone(),
@@ -1160,13 +1157,15 @@ async fn a_deactivated_token_is_listed_inactive_and_refused() {
         .secret()
         .expose_secret()
         .to_owned();
-    let as_token = Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1(token.access_id.clone().unwrap(), SecretString::from(key))
-        .clock(Arc::new(clock.clone()))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let as_token = support::lmv1_builder(
+        &sandbox,
+        token.access_id.as_deref().unwrap(),
+        &key,
+        Arc::new(clock.clone()),
+    )
+    .retry_policy(RetryPolicy::none())
+    .build()
+    .unwrap();
     as_token.roles().list().send().await.unwrap();
 
     let deactivated = tokens

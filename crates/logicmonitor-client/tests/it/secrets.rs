@@ -6,9 +6,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use core_http::clock::ManualClock;
 use logicmonitor_client::{AdminId, Client, NewUser, RoleId, TokenKind};
-use portal_sandbox::Sandbox;
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use secrecy::SecretString;
+
+use crate::support;
 
 const KEY: &str = "canary-key-5d1e77";
 const BEARER: &str = "lmb_canary-bearer-9b2c";
@@ -30,15 +31,13 @@ async fn credentials_stay_out_of_debug_errors_and_trace_logs() {
         .lmv1_credentials("lmAccessIdForCanary1", KEY)
         .bearer_token(BEARER)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
-    let builder = Client::builder()
-        .base_url(sandbox.url("/santaba/rest"))
-        .lmv1("lmAccessIdForCanary1", SecretString::from(KEY))
-        .clock(Arc::new(ManualClock::new(now)));
+    let sandbox = lm.serve().await.unwrap();
+    let builder = support::lmv1_builder(
+        &sandbox,
+        "lmAccessIdForCanary1",
+        KEY,
+        Arc::new(ManualClock::new(now)),
+    );
     assert_clean("the builder", &format!("{builder:?}"));
     let client = builder.build().unwrap();
     assert_clean("the client", &format!("{client:?}"));

@@ -3,4 +3,5 @@
 
 mod scenarios;
 mod secrets;
+mod support;
 mod wire;

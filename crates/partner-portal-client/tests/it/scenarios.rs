@@ -1,7 +1,6 @@
 //! Scenarios against the Whaly sandbox (`portal_sandbox::partner_portal`).
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use core_http::clock::ManualClock;
 use core_http::{Clock, Method, Operation, RetryPolicy, StatusCode};
@@ -10,11 +9,9 @@ use partner_portal_client::{Client, Ensured, Error, NewUser, SecretString};
 use portal_sandbox::Sandbox;
 use portal_sandbox::partner_portal::{LastLoginFormat, PartnerPortalSim};
 
-static RAW_LIST: Operation = Operation::get("raw.list", "/v1/partner-portals/{portalId}/users");
+use crate::support;
 
-fn start_time() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600)
-}
+static RAW_LIST: Operation = Operation::get("raw.list", "/v1/partner-portals/{portalId}/users");
 
 struct Setup {
     sim: PartnerPortalSim,
@@ -45,7 +42,7 @@ impl Setup {
 /// A simulator and a client sharing one virtual clock: the client's sleeps move the
 /// simulator's time too, so rate-limit windows reset without real waiting.
 async fn setup(users: usize, quota: u32) -> Setup {
-    let clock = ManualClock::new(start_time());
+    let clock = ManualClock::new(support::start_time());
     let sim_clock = clock.clone();
     let sim = PartnerPortalSim::builder()
         .seed(42)
@@ -53,27 +50,16 @@ async fn setup(users: usize, quota: u32) -> Setup {
         .quota_per_minute(quota)
         .time_source(move || sim_clock.now())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
+    let sandbox = sim.serve().await.unwrap();
+    let client = support::client_builder(&sandbox, sim.api_key(), &clock)
+        .build()
         .unwrap();
-    let client = client_for(&sandbox, sim.api_key(), &clock);
     Setup {
         sim,
         sandbox,
         client,
         clock,
     }
-}
-
-fn client_for(sandbox: &Sandbox, key: &str, clock: &ManualClock) -> Client {
-    Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(SecretString::from(key))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap()
 }
 
 fn invalid_field(error: Error) -> String {
@@ -398,10 +384,7 @@ async fn the_quota_is_enforced_with_real_429s_and_headers() {
         roles.list().send().await.unwrap();
     }
     // A second client (its own pacer, knowing nothing) on the same key draws a real 429.
-    let stranger = Client::builder()
-        .base_url(s.sandbox.base_url())
-        .api_key(SecretString::from(s.sim.api_key()))
-        .clock(Arc::new(s.clock.clone()))
+    let stranger = support::client_builder(&s.sandbox, s.sim.api_key(), &s.clock)
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
@@ -435,7 +418,9 @@ fn http_status(code: u16) -> StatusCode {
 #[tokio::test]
 async fn read_only_keys_read_but_get_403_on_writes_and_bad_keys_401() {
     let s = setup(2, 500).await;
-    let reader = client_for(&s.sandbox, s.sim.read_only_key(), &s.clock);
+    let reader = support::client_builder(&s.sandbox, s.sim.read_only_key(), &s.clock)
+        .build()
+        .unwrap();
     let portal = reader.portal(s.sim.portal_id());
     assert_eq!(
         portal
@@ -459,7 +444,9 @@ async fn read_only_keys_read_but_get_403_on_writes_and_bad_keys_401() {
     );
     assert_eq!(s.sim.users(s.sim.portal_id()).len(), 2);
 
-    let stranger = client_for(&s.sandbox, "sk:not-a-real-key", &s.clock);
+    let stranger = support::client_builder(&s.sandbox, "sk:not-a-real-key", &s.clock)
+        .build()
+        .unwrap();
     let error = stranger.roles().list().send().await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
     assert!(error.request_id().is_some());

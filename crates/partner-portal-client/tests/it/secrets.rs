@@ -2,15 +2,15 @@
 //! `Display` or TRACE-level logs, across successful, retried and failed requests.
 
 use core_http::test_util::{TraceCapture, assert_no_secret};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 use core_http::clock::ManualClock;
 use core_http::{Clock, Method};
 use futures_util::TryStreamExt;
-use partner_portal_client::{Client, NewUser, SecretString};
+use partner_portal_client::{NewUser, SecretString};
+use portal_sandbox::Fault;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::{Fault, Sandbox};
+
+use crate::support;
 
 const KEY: &str = "sk:canary-5f1e2d";
 const KEY_WITHOUT_PREFIX: &str = "canary-nosk-77aa";
@@ -29,7 +29,7 @@ fn assert_clean(what: &str, text: &str) {
 async fn canaries_stay_out_of_debug_errors_and_trace_logs() {
     let captured = TraceCapture::start();
 
-    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600));
+    let clock = ManualClock::new(support::start_time());
     let sim_clock = clock.clone();
     let sim = PartnerPortalSim::builder()
         .seed(1)
@@ -37,15 +37,8 @@ async fn canaries_stay_out_of_debug_errors_and_trace_logs() {
         .api_key(KEY)
         .time_source(move || sim_clock.now())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
-    let builder = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(SecretString::from(KEY))
-        .clock(Arc::new(clock.clone()));
+    let sandbox = sim.serve().await.unwrap();
+    let builder = support::client_builder(&sandbox, KEY, &clock);
     assert_clean("the builder's Debug", &format!("{builder:?}"));
     let client = builder.build().unwrap();
     assert_clean("the client's Debug", &format!("{client:?}"));
@@ -85,10 +78,7 @@ async fn canaries_stay_out_of_debug_errors_and_trace_logs() {
     assert_clean("an API error", &format!("{error} {error:?}"));
 
     // A key without the `sk:` prefix is used, with a warning that does not show it.
-    let odd = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(SecretString::from(KEY_WITHOUT_PREFIX))
-        .clock(Arc::new(clock.clone()))
+    let odd = support::client_builder(&sandbox, KEY_WITHOUT_PREFIX, &clock)
         .build()
         .unwrap();
     let error = odd.roles().list().send().await.unwrap_err();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use portal_sandbox::Sandbox;
 
-use crate::support::ScratchDir;
+use crate::support::{Portals, ScratchDir, text};
 use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portalctl::journal_lock::JournalLock;
 
@@ -22,6 +22,7 @@ struct Lm {
     sim: LogicMonitorSandbox,
     server: Sandbox,
     dir: ScratchDir,
+    env: Vec<(String, String)>,
 }
 
 impl Lm {
@@ -40,15 +41,16 @@ impl Lm {
             .await
             .unwrap();
         let dir = ScratchDir::new(&format!("bulk-{name}"));
-        std::fs::write(
-            dir.join("portals.toml"),
-            format!(
-                "[[portals]]\nname = \"lm\"\nvendor = \"logicmonitor\"\nbase_url = \"{}\"\naccess_id_env = \"T_LM_ID\"\naccess_key_env = \"T_LM_KEY\"\n",
-                server.url("/santaba/rest")
-            ),
-        )
-        .unwrap();
-        Self { sim, server, dir }
+        let mut portals = Portals::default();
+        portals.logicmonitor_on(server, "lm", &sim, "T_LM_ID", "T_LM_KEY");
+        let (mut servers, env) = portals.write(&dir);
+        let server = servers.pop().unwrap();
+        Self {
+            sim,
+            server,
+            dir,
+            env,
+        }
     }
 
     fn journal(&self) -> PathBuf {
@@ -76,8 +78,7 @@ impl Lm {
             .args(args)
             .env_clear()
             .env("HOME", &*self.dir)
-            .env("T_LM_ID", LM_ID)
-            .env("T_LM_KEY", LM_KEY)
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         command
@@ -105,10 +106,6 @@ impl Lm {
 
 fn lines(path: &Path) -> usize {
     std::fs::read_to_string(path).map_or(0, |text| text.lines().count())
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

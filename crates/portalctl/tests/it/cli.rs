@@ -13,7 +13,7 @@ use portal_sandbox::partner_portal::PartnerPortalSim;
 use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 use serde_json::Value;
 
-use crate::support::{ScratchDir, portalctl, text};
+use crate::support::{Portals, ScratchDir, portalctl, requests, text};
 
 const AT_KEY: &str = "canary-at-5f1e0c";
 const PP_KEY: &str = "sk:canary-pp-9b2d47";
@@ -28,7 +28,7 @@ struct World {
     lm: LogicMonitorSandbox,
     servers: Vec<Sandbox>,
     dir: ScratchDir,
-    env: Vec<(&'static str, String)>,
+    env: Vec<(String, String)>,
 }
 
 impl World {
@@ -69,53 +69,13 @@ impl World {
             .lmv1_credentials(LM_ID, LM_KEY)
             .now(now)
             .build();
-        let mut servers = Vec::new();
-        for router in [tl.router(), at.router(), pp.router(), lm.router()] {
-            servers.push(Sandbox::builder().router(router).start().await.unwrap());
-        }
+        let mut portals = Portals::default();
+        portals.threatlocker("tl", &tl, "T_TL_TOKEN").await;
+        portals.allthenticate("at", &at, "T_AT_KEY").await;
+        portals.partner_portal("pp", &pp, "T_PP_KEY").await;
+        portals.logicmonitor("lm", &lm, "T_LM_ID", "T_LM_KEY").await;
         let dir = ScratchDir::new(&format!("cli-{name}"));
-        let config = format!(
-            r#"
-[[portals]]
-name = "tl"
-vendor = "threatlocker"
-base_url = "{}"
-token_env = "T_TL_TOKEN"
-
-[[portals]]
-name = "at"
-vendor = "allthenticate"
-base_url = "{}"
-api_key_env = "T_AT_KEY"
-
-[[portals]]
-name = "pp"
-vendor = "partner-portal"
-base_url = "{}"
-portal_id = "{}"
-api_key_env = "T_PP_KEY"
-
-[[portals]]
-name = "lm"
-vendor = "logicmonitor"
-base_url = "{}"
-access_id_env = "T_LM_ID"
-access_key_env = "T_LM_KEY"
-"#,
-            servers[0].base_url(),
-            servers[1].base_url(),
-            servers[2].base_url(),
-            pp.portal_id(),
-            servers[3].url("/santaba/rest"),
-        );
-        std::fs::write(dir.join("portals.toml"), config).unwrap();
-        let env = vec![
-            ("T_TL_TOKEN", tl.token()),
-            ("T_AT_KEY", AT_KEY.to_owned()),
-            ("T_PP_KEY", PP_KEY.to_owned()),
-            ("T_LM_ID", LM_ID.to_owned()),
-            ("T_LM_KEY", LM_KEY.to_owned()),
-        ];
+        let (servers, env) = portals.write(&dir);
         Self {
             tl,
             at,
@@ -141,11 +101,7 @@ access_key_env = "T_LM_KEY"
     }
 
     async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-        let mut env: Vec<(String, String)> = self
-            .env
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), value.clone()))
-            .collect();
+        let mut env = self.env.clone();
         for (name, value) in extra_env {
             env.retain(|(existing, _)| existing != name);
             env.push(((*name).to_owned(), (*value).to_owned()));
@@ -197,10 +153,7 @@ access_key_env = "T_LM_KEY"
     }
 
     fn requests(&self) -> usize {
-        self.servers
-            .iter()
-            .map(|server| server.journal().len())
-            .sum()
+        requests(&self.servers)
     }
 }
 

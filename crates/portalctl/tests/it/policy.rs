@@ -10,7 +10,7 @@ use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use serde_json::Value;
 
-use crate::support::{ScratchDir, portalctl, text};
+use crate::support::{Portals, ScratchDir, portalctl, requests, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {
@@ -36,26 +36,12 @@ impl World {
             .users(60)
             .now(now)
             .build();
-        let mut servers = Vec::new();
-        for router in [tl.router(), at.router(), lm.router()] {
-            servers.push(Sandbox::builder().router(router).start().await.unwrap());
-        }
+        let mut portals = Portals::default();
+        portals.threatlocker("tl", &tl, "T_TL").await;
+        portals.allthenticate("at", &at, "T_AT").await;
+        portals.logicmonitor("lm", &lm, "T_LM_ID", "T_LM_KEY").await;
         let dir = ScratchDir::new(&format!("policy-{name}"));
-        let config = format!(
-            "[[portals]]\nname = \"tl\"\nvendor = \"threatlocker\"\nbase_url = \"{}\"\ntoken_env = \"T_TL\"\n\n\
-             [[portals]]\nname = \"at\"\nvendor = \"allthenticate\"\nbase_url = \"{}\"\napi_key_env = \"T_AT\"\n\n\
-             [[portals]]\nname = \"lm\"\nvendor = \"logicmonitor\"\nbase_url = \"{}\"\naccess_id_env = \"T_LM_ID\"\naccess_key_env = \"T_LM_KEY\"\n",
-            servers[0].base_url(),
-            servers[1].base_url(),
-            servers[2].url("/santaba/rest"),
-        );
-        std::fs::write(dir.join("portals.toml"), config).unwrap();
-        let env = vec![
-            ("T_TL".to_owned(), tl.token()),
-            ("T_AT".to_owned(), at.api_key().to_owned()),
-            ("T_LM_ID".to_owned(), lm.access_id().to_owned()),
-            ("T_LM_KEY".to_owned(), lm.access_key().to_owned()),
-        ];
+        let (servers, env) = portals.write(&dir);
         Self {
             at,
             lm,
@@ -70,10 +56,7 @@ impl World {
     }
 
     fn requests(&self) -> usize {
-        self.servers
-            .iter()
-            .map(|server| server.journal().len())
-            .sum()
+        requests(&self.servers)
     }
 
     /// Writes `policy` and runs `portalctl ARGS --policy FILE`.

@@ -319,6 +319,11 @@ impl Allthenticate {
         http_api::router(self.clone())
     }
 
+    /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
+    pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
+        crate::server::serve_router(self.router()).await
+    }
+
     /// The API key the simulator accepts.
     pub fn api_key(&self) -> &str {
         &self.config.api_key

@@ -374,6 +374,11 @@ impl LogicMonitorSandbox {
             .with_state(state)
     }
 
+    /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
+    pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
+        crate::server::serve_router(self.router()).await
+    }
+
     /// The access id of the API user's LMv1 token.
     pub fn access_id(&self) -> &str {
         &self.inner.access_id

@@ -147,6 +147,11 @@ impl PartnerPortalSim {
             .with_state(self.clone())
     }
 
+    /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
+    pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
+        crate::server::serve_router(self.router()).await
+    }
+
     /// The first read-write key.
     pub fn api_key(&self) -> &str {
         self.inner

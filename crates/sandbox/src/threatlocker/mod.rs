@@ -494,6 +494,11 @@ impl ThreatLocker {
             .with_state(self.clone())
     }
 
+    /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
+    pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
+        crate::server::serve_router(self.router()).await
+    }
+
     /// A token of the parent organization with every permission (64 lowercase hex).
     pub fn token(&self) -> String {
         self.token.clone()

@@ -50,11 +50,7 @@ async fn send(
 }
 
 async fn start(sim: &Allthenticate) -> Sandbox {
-    Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap()
+    sim.serve().await.unwrap()
 }
 
 const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");

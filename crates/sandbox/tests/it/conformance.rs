@@ -57,11 +57,7 @@ async fn send_body(
 #[tokio::test]
 async fn allthenticate_405_lists_the_allowed_methods() {
     let sim = Allthenticate::builder().seed(1).users(3).build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let bearer = format!("Bearer {}", sim.api_key());
     let auth = [("Authorization", bearer.as_str())];
     for (method, path, allow) in [
@@ -84,11 +80,7 @@ async fn allthenticate_405_lists_the_allowed_methods() {
 #[tokio::test]
 async fn logicmonitor_405_lists_the_allowed_methods() {
     let lm = LogicMonitorSandbox::builder().seed(1).users(3).build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let bearer = format!("Bearer {}", lm.bearer_token());
     let headers = [("Authorization", bearer.as_str()), ("X-Version", "3")];
     for (method, path, allow) in [
@@ -112,11 +104,7 @@ async fn logicmonitor_405_lists_the_allowed_methods() {
 
 /// Serves `portal`; returns the sandbox and a token with every permission.
 async fn serve_threatlocker(portal: &ThreatLocker) -> (Sandbox, String) {
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
     (sandbox, portal.token())
 }
 

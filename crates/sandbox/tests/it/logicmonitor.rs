@@ -148,11 +148,7 @@ async fn start(users: usize) -> (LogicMonitorSandbox, Sandbox) {
         .users(users)
         .now(now())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     (lm, sandbox)
 }
 
@@ -973,11 +969,7 @@ async fn suspended_owners_tokens_are_a_configurable_choice() {
         .now(now())
         .reject_suspended_owner_tokens(false)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let suspend = send(
         &sandbox,
         &lm,
@@ -1090,11 +1082,7 @@ async fn user_type_and_tenant_id_are_configurable() {
         .tenant_id(Some(7))
         .last_auth_ip(false)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let user = send(
         &sandbox,
         &lm,

@@ -54,11 +54,7 @@ async fn call(
 }
 
 async fn start(sim: &PartnerPortalSim) -> Sandbox {
-    Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap()
+    sim.serve().await.unwrap()
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
@@ -202,11 +198,7 @@ async fn a_shorter_window_counts_and_resets_in_its_own_seconds() {
         .rate_limit(2, Duration::from_secs(5))
         .time_source(move || *clock.lock().unwrap())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let key = Some(DEFAULT_API_KEY);
     let first = call(&sandbox, Method::GET, "/v1/roles", key, None).await;
     assert_eq!(header(&first, "x-ratelimit-limit"), Some("2"));

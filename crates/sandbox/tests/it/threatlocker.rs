@@ -72,11 +72,7 @@ async fn send(
 
 async fn start() -> (ThreatLocker, Sandbox) {
     let portal = ThreatLocker::builder().seed(3).children(4).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
     (portal, sandbox)
 }
 
@@ -372,11 +368,7 @@ async fn page_below_one_is_a_configurable_choice() {
         .children(4)
         .page_below_one(PageBelowOne::FirstPage)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lenient.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lenient.serve().await.unwrap();
     let auth = [("Authorization", lenient.token())];
     let first = send(
         &sandbox,
@@ -417,11 +409,7 @@ async fn invite_response_is_a_configurable_choice() {
             .children(1)
             .invite_response(choice)
             .build();
-        let sandbox = Sandbox::builder()
-            .router(portal.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = portal.serve().await.unwrap();
         let parent = portal.parent_id();
         let role = portal.roles_of(parent)[0].id;
         let body = json!({"username": "c@example.com", "roles": [{"organizationId": parent, "userRoleId": role}]}).to_string();

@@ -6,6 +6,8 @@ use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use threatlocker_client::{Client, Error, Uuid};
 
+use crate::support;
+
 fn field_of(error: &Error) -> &str {
     match error {
         Error::InvalidInput { field, .. } => field,
@@ -25,16 +27,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let portal = ThreatLocker::builder().seed(9).children(2).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .token(portal.token())
-        .build()
-        .unwrap();
+    let (sandbox, client) = support::start(&portal).await;
     let child = portal.child_ids()[0];
     let other = portal.child_ids()[1];
     let child_role = portal.roles_of(child)[0].id;

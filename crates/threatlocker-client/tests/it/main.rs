@@ -4,4 +4,5 @@
 mod bad_input;
 mod sandbox;
 mod secrets;
+mod support;
 mod wire;

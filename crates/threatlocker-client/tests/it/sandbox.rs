@@ -1,30 +1,17 @@
 //! Scenarios against the stateful ThreatLocker sandbox.
 
 use futures_util::TryStreamExt;
-use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::{EmptyList, InviteResponse, Permission, ThreatLocker};
 use threatlocker_client::{
     AuthFailure, Client, Error, InviteOutcome, PageRequest, Uuid, auth_failure, is_auth_error,
 };
 
-async fn start(portal: &ThreatLocker) -> (Sandbox, Client) {
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .token(portal.token())
-        .build()
-        .unwrap();
-    (sandbox, client)
-}
+use crate::support;
 
 #[tokio::test]
 async fn timezones_are_windows_ids_with_display_names() {
     let portal = ThreatLocker::builder().seed(1).build();
-    let (_sandbox, client) = start(&portal).await;
+    let (_sandbox, client) = support::start(&portal).await;
     let zones = client.users().timezones().await.unwrap();
     assert!(zones.len() > 20);
     let eastern = zones
@@ -45,7 +32,7 @@ async fn timezones_are_windows_ids_with_display_names() {
 #[tokio::test]
 async fn invite_then_see_the_pending_user_with_only_the_email() {
     let portal = ThreatLocker::builder().seed(2).build();
-    let (_sandbox, client) = start(&portal).await;
+    let (_sandbox, client) = support::start(&portal).await;
     let role = client
         .roles()
         .find_by_name("read only")
@@ -83,7 +70,7 @@ async fn invite_then_see_the_pending_user_with_only_the_email() {
 #[tokio::test]
 async fn invite_into_a_child_with_that_childs_role() {
     let portal = ThreatLocker::builder().seed(3).children(5).build();
-    let (sandbox, client) = start(&portal).await;
+    let (sandbox, client) = support::start(&portal).await;
     let child = portal.child_ids()[2];
     let scoped = client.organization(child);
     let role = scoped
@@ -134,7 +121,7 @@ async fn fan_out_over_300_children_where_20_lack_the_role() {
         .children(300)
         .children_lacking_role("Helpdesk", 20)
         .build();
-    let (_sandbox, client) = start(&portal).await;
+    let (_sandbox, client) = support::start(&portal).await;
     let children: Vec<Uuid> = client
         .organizations()
         .children()
@@ -216,7 +203,7 @@ async fn roles_page_across_pages() {
         .children(1)
         .role_names(names)
         .build();
-    let (sandbox, client) = start(&portal).await;
+    let (sandbox, client) = support::start(&portal).await;
     let page = client
         .roles()
         .list()
@@ -263,7 +250,7 @@ async fn roles_page_across_pages() {
 #[tokio::test]
 async fn zero_guid_means_the_tokens_own_organization() {
     let portal = ThreatLocker::builder().seed(6).children(2).build();
-    let (_sandbox, client) = start(&portal).await;
+    let (_sandbox, client) = support::start(&portal).await;
     let own: Vec<_> = client
         .organization(Uuid::nil())
         .roles()
@@ -296,7 +283,7 @@ async fn empty_lists_as_null_or_empty_body_end_the_stream_quietly() {
             .children(3)
             .empty_list(style)
             .build();
-        let (_sandbox, client) = start(&portal).await;
+        let (_sandbox, client) = support::start(&portal).await;
         // A child has no children of its own.
         let grandchildren: Vec<_> = client
             .organization(portal.child_ids()[0])
@@ -313,16 +300,8 @@ async fn empty_lists_as_null_or_empty_body_end_the_stream_quietly() {
 #[tokio::test]
 async fn bad_tokens_and_missing_permissions() {
     let portal = ThreatLocker::builder().seed(8).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
-    let stranger = Client::builder()
-        .base_url(sandbox.base_url())
-        .token("not-a-real-token")
-        .build()
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
+    let stranger = support::client(&sandbox, "not-a-real-token");
     let error = stranger.users().timezones().await.unwrap_err();
     assert!(is_auth_error(&error));
     assert_eq!(auth_failure(&error), Some(AuthFailure::TokenRejected));
@@ -334,11 +313,7 @@ async fn bad_tokens_and_missing_permissions() {
         "{error}"
     );
 
-    let limited = Client::builder()
-        .base_url(sandbox.base_url())
-        .token(portal.limited_token())
-        .build()
-        .unwrap();
+    let limited = support::client(&sandbox, &portal.limited_token());
     let role = limited
         .roles()
         .find_by_name("Helpdesk")
@@ -365,11 +340,10 @@ async fn bad_tokens_and_missing_permissions() {
             permission: Some("Assign Roles".to_owned())
         })
     );
-    let no_edit = Client::builder()
-        .base_url(sandbox.base_url())
-        .token(portal.token_lacking(&[Permission::EditAdministrators]))
-        .build()
-        .unwrap();
+    let no_edit = support::client(
+        &sandbox,
+        &portal.token_lacking(&[Permission::EditAdministrators]),
+    );
     let error = no_edit
         .users()
         .invite("a@example.com")
@@ -386,11 +360,7 @@ async fn bad_tokens_and_missing_permissions() {
     assert!(portal.all_pending_users().is_empty());
 
     let token = portal.token();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .token(token.as_str())
-        .build()
-        .unwrap();
+    let client = support::client(&sandbox, token.as_str());
     client.users().timezones().await.unwrap();
     assert!(portal.revoke(&token));
     let error = client.users().timezones().await.unwrap_err();
@@ -420,7 +390,7 @@ async fn invitation_without_a_body_has_no_user_id() {
             .seed(2)
             .invite_response(choice)
             .build();
-        let (_sandbox, client) = start(&portal).await;
+        let (_sandbox, client) = support::start(&portal).await;
         let role = client
             .roles()
             .find_by_name("Helpdesk")

@@ -3,7 +3,6 @@
 
 use core_http::test_util::{TraceCapture, assert_no_secret};
 
-use portal_sandbox::Sandbox;
 use portal_sandbox::threatlocker::ThreatLocker;
 use threatlocker_client::Client;
 
@@ -19,11 +18,7 @@ async fn the_canary_never_leaks() {
     let logs = TraceCapture::start();
 
     let portal = ThreatLocker::builder().seed(10).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
     let builder = Client::builder().base_url(sandbox.base_url()).token(CANARY);
     assert_clean("builder Debug", &format!("{builder:?}"));
     let client = builder.build().unwrap();

@@ -1,9 +1,14 @@
-//! What the end-to-end test modules share: running the built `portalctl` as a user
-//! would, reading its output, and a scratch directory per test.
+//! What the end-to-end test modules share: the simulators a portals file lists, running
+//! the built `portalctl` as a user would, reading its output, and a scratch directory per
+//! test.
+
+mod portals;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+
+pub(crate) use portals::{Portals, requests};
 
 /// A fresh directory under the system's temporary directory, removed when the test that
 /// made it passes (kept after a failure, to look into).

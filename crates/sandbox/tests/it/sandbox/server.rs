@@ -122,3 +122,66 @@ async fn shutdown_cuts_connections_after_the_timeout() {
     );
     assert!(stuck.await.expect("client task").is_err());
 }
+
+/// Each simulator's `serve` starts a sandbox that answers from that simulator: its
+/// credentials are accepted and its people listed.
+#[cfg(all(
+    feature = "threatlocker",
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+#[tokio::test]
+async fn each_simulator_serves_itself() {
+    use portal_sandbox::allthenticate::Allthenticate;
+    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::partner_portal::PartnerPortalSim;
+    use portal_sandbox::threatlocker::ThreatLocker;
+
+    let tl = ThreatLocker::builder().seed(1).build();
+    let at = Allthenticate::builder().seed(1).users(3).build();
+    let pp = PartnerPortalSim::builder().seed(1).users(3).build();
+    let lm = LogicMonitorSandbox::builder().seed(1).users(3).build();
+    let at_email = at.members()[0].email.clone();
+    let pp_email = pp.users(pp.portal_id())[0].email.clone();
+    let lm_username = (1..).find_map(|id| lm.user(id)).unwrap()["username"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let served = [
+        (
+            tl.serve().await.unwrap(),
+            "/portalapi/User/UserGetAllTimezones".to_owned(),
+            tl.token(),
+            "Eastern Standard Time",
+        ),
+        (
+            at.serve().await.unwrap(),
+            "/multipleusers".to_owned(),
+            format!("Bearer {}", at.api_key()),
+            at_email.as_str(),
+        ),
+        (
+            pp.serve().await.unwrap(),
+            format!("/v1/partner-portals/{}/users", pp.portal_id()),
+            format!("Bearer {}", pp.api_key()),
+            pp_email.as_str(),
+        ),
+        (
+            lm.serve().await.unwrap(),
+            "/santaba/rest/setting/admins".to_owned(),
+            format!("Bearer {}", lm.bearer_token()),
+            lm_username.as_str(),
+        ),
+    ];
+    for (sandbox, path, authorization, expected) in served {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\nAuthorization: {authorization}\r\nX-Version: 3\r\n\r\n"
+        );
+        let response = client::raw_exchange(sandbox.addr(), &request).await;
+        assert!(response.starts_with("HTTP/1.1 200 "), "{path}: {response}");
+        assert!(response.contains(expected), "{path}: {response}");
+        assert_eq!(sandbox.journal().count_matching(&Method::GET, &path), 1);
+        sandbox.shutdown().await;
+    }
+}
