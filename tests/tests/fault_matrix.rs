@@ -453,11 +453,7 @@ mod threatlocker {
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
         let portal = ThreatLocker::builder().seed(3).children(5).build();
-        let sandbox = Sandbox::builder()
-            .router(portal.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = portal.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
         let client = Client::builder()
@@ -556,11 +552,7 @@ mod allthenticate {
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
         let sim = Allthenticate::builder().seed(5).users(6).guests(1).build();
-        let sandbox = Sandbox::builder()
-            .router(sim.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = sim.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
         let client = Client::builder()
@@ -640,11 +632,7 @@ mod whaly {
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
         let sim = PartnerPortalSim::builder().seed(9).users(25).build();
-        let sandbox = Sandbox::builder()
-            .router(sim.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = sim.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
         let client = Client::builder()
@@ -725,11 +713,7 @@ mod logicmonitor {
             .users(24)
             .now(now())
             .build();
-        let sandbox = Sandbox::builder()
-            .router(lm.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = lm.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
         let client = Client::builder()

@@ -20,7 +20,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use core_http::SecretString;
 use core_http::clock::ManualClock;
-use portal_sandbox::Sandbox;
 use tokio::task::JoinSet;
 
 const TASKS: usize = 32;
@@ -110,11 +109,7 @@ async fn threatlocker_invites_under_load() {
     use threatlocker_client::Client;
 
     let portal = ThreatLocker::builder().seed(31).children(4).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
     let children = portal.child_ids();
     let before: usize = children.iter().map(|c| portal.users_of(*c).len()).sum();
     let roles: HashMap<_, _> = children
@@ -188,11 +183,7 @@ async fn allthenticate_under_load() {
         .users(TASKS * per_task)
         .pending_invites(0)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let members: Vec<u64> = sim
         .members()
         .iter()
@@ -293,11 +284,7 @@ async fn whaly_under_load() {
         .users(40)
         .quota_per_minute(10_000_000)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let portal_id = sim.portal_id().to_owned();
     let before: HashSet<String> = sim.users(&portal_id).into_iter().map(|u| u.id).collect();
     let role = sim.roles()[0].id.clone();
@@ -358,11 +345,7 @@ async fn logicmonitor_under_load() {
         .users(TASKS * per_task + 4)
         .now(now())
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let before = lm.user_count();
     let results = run_tasks("logicmonitor", |index, load| {
         let client = Client::builder()

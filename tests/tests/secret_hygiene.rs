@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use core_http::clock::ManualClock;
 use core_http::{Error, HeaderName, SecretString};
 use http::Method;
-use portal_sandbox::{Fault, Sandbox};
+use portal_sandbox::Fault;
 
 const AT_KEY: &str = "canary-allthenticate-key-41c9";
 const WHALY_KEY: &str = "sk:canary-whaly-key-8d2e";
@@ -118,11 +118,7 @@ async fn threatlocker(shown: &mut Shown) -> String {
     use threatlocker_client::Client;
 
     let portal = ThreatLocker::builder().seed(21).children(2).build();
-    let sandbox = Sandbox::builder()
-        .router(portal.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = portal.serve().await.unwrap();
     let token = portal.token();
     let builder = Client::builder()
         .base_url(sandbox.base_url())
@@ -196,11 +192,7 @@ async fn allthenticate(shown: &mut Shown) {
         .users(3)
         .api_key(AT_KEY)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let placements = [
         AuthPlacement::Bearer,
         AuthPlacement::RawAuthorization,
@@ -273,11 +265,7 @@ async fn whaly(shown: &mut Shown) {
         .users(3)
         .api_key(WHALY_KEY)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(sim.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = sim.serve().await.unwrap();
     let builder = Client::builder()
         .base_url(sandbox.base_url())
         .api_key(SecretString::from(WHALY_KEY))
@@ -342,11 +330,7 @@ async fn lm(shown: &mut Shown) {
         .lmv1_credentials(LM_ACCESS_ID, LM_KEY)
         .bearer_token(LM_BEARER)
         .build();
-    let sandbox = Sandbox::builder()
-        .router(lm.router())
-        .start()
-        .await
-        .unwrap();
+    let sandbox = lm.serve().await.unwrap();
     let builder = Client::builder()
         .base_url(sandbox.url("/santaba/rest"))
         .lmv1(LM_ACCESS_ID, SecretString::from(LM_KEY))

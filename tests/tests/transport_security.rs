@@ -53,11 +53,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
     for status in REDIRECTS {
         // ThreatLocker: `Authorization: <token>`.
         let portal = ThreatLocker::builder().seed(1).children(1).build();
-        let sandbox = Sandbox::builder()
-            .router(portal.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = portal.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         let client = threatlocker_client::Client::builder()
             .base_url(sandbox.base_url())
@@ -78,11 +74,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
 
         // Allthenticate: every key placement, the named header and the query included.
         let sim = Allthenticate::builder().seed(2).users(2).build();
-        let sandbox = Sandbox::builder()
-            .router(sim.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = sim.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         for placement in [
             allthenticate_client::AuthPlacement::Bearer,
@@ -124,11 +116,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
 
         // Whaly: bearer.
         let sim = PartnerPortalSim::builder().seed(3).users(2).build();
-        let sandbox = Sandbox::builder()
-            .router(sim.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = sim.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         let client = partner_portal_client::Client::builder()
             .base_url(sandbox.base_url())
@@ -144,11 +132,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
 
         // LogicMonitor: LMv1 and bearer.
         let lm = LogicMonitorSandbox::builder().users(2).now(now()).build();
-        let sandbox = Sandbox::builder()
-            .router(lm.router())
-            .start()
-            .await
-            .unwrap();
+        let sandbox = lm.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         let lmv1 = logicmonitor_client::Client::builder()
             .base_url(sandbox.url("/santaba/rest"))

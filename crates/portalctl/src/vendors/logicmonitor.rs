@@ -279,17 +279,12 @@ fn admin_id(id: &str) -> Result<AdminId, core_http::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_sandbox::Sandbox;
     use portal_sandbox::logicmonitor::LogicMonitorSandbox;
 
     #[tokio::test]
     async fn group_actions_change_what_is_listed() {
         let lm = LogicMonitorSandbox::builder().seed(5).users(5).build();
-        let server = Sandbox::builder()
-            .router(lm.router())
-            .start()
-            .await
-            .unwrap();
+        let server = lm.serve().await.unwrap();
         let location = Location::BaseUrl(server.url("/santaba/rest"));
         let credentials = LogicMonitorCredentials::Lmv1 {
             access_id: lm.access_id().into(),

@@ -190,7 +190,6 @@ fn role_not_found(role: &str) -> PortalError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_sandbox::Sandbox;
     use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
 
     const EMAIL: &str = "new.tech@msp.example";
@@ -217,11 +216,7 @@ mod tests {
             .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))
             .children_lacking_role("Technician", 1)
             .build();
-        let server = Sandbox::builder()
-            .router(tl.router())
-            .start()
-            .await
-            .unwrap();
+        let server = tl.serve().await.unwrap();
         let location = Location::BaseUrl(server.base_url().to_owned());
         let portal = connect("tl", &location, &tl.token().into(), None).unwrap();
 
