@@ -429,6 +429,23 @@ fn entry(step: &Step, outcome: Outcome, detail: Option<String>) -> Entry {
 }
 
 #[cfg(test)]
+impl Plan {
+    /// Each step as (portal, target, action), for tests to compare with what they expect.
+    pub(crate) fn step_targets(&self) -> Vec<(&str, &str, Action)> {
+        self.steps
+            .iter()
+            .map(|step| {
+                (
+                    step.portal.as_str(),
+                    step.target.as_str(),
+                    step.action.clone(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

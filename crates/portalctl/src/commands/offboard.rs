@@ -207,17 +207,7 @@ mod tests {
 
         let plan = plan(&["jane@corp.example".into()], &directory.portals, &listed);
 
-        let steps: Vec<_> = plan
-            .steps
-            .iter()
-            .map(|step| {
-                (
-                    step.portal.as_str(),
-                    step.target.as_str(),
-                    step.action.clone(),
-                )
-            })
-            .collect();
+        let steps = plan.step_targets();
         assert_eq!(
             steps,
             [

@@ -336,6 +336,7 @@ mod tests {
 
     use super::*;
     use crate::directory::tests::four;
+    use crate::plan::Action;
     use crate::policy::Signal;
     use crate::record::tests::user;
     use crate::record::{ActivityFacts, UserStatus};
@@ -408,23 +409,13 @@ accounts = ["glass@corp.example"]
         let judged = judge_listed(&policy, &gathered, now());
         let plan = changes(&judged, &gathered.listed);
 
-        let steps: Vec<_> = plan
-            .steps
-            .iter()
-            .map(|step| {
-                (
-                    step.portal.as_str(),
-                    step.target.as_str(),
-                    step.action.to_string(),
-                )
-            })
-            .collect();
+        let steps = plan.step_targets();
         assert_eq!(
             steps,
             [
-                ("at", "a1", "suspend".to_owned()),
-                ("lm", "1", "suspend".to_owned()),
-                ("lm", "1", "move to group Suspended".to_owned()),
+                ("at", "a1", Action::Suspend),
+                ("lm", "1", Action::Suspend),
+                ("lm", "1", Action::MoveToGroup("Suspended".into())),
             ]
         );
         assert_eq!(plan.steps[0].why, "dormant: inactive 50 days");

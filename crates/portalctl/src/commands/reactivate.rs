@@ -255,17 +255,7 @@ mod tests {
             &GroupHistory::default(),
         );
 
-        let steps: Vec<_> = plan
-            .steps
-            .iter()
-            .map(|step| {
-                (
-                    step.portal.as_str(),
-                    step.target.as_str(),
-                    step.action.clone(),
-                )
-            })
-            .collect();
+        let steps = plan.step_targets();
         assert_eq!(
             steps,
             [

@@ -299,18 +299,7 @@ mod tests {
             ],
             "ann is rehired (not every row says left); bob's suspended lm account is done"
         );
-        let steps: Vec<_> = reconciled
-            .plan
-            .steps
-            .iter()
-            .map(|step| {
-                (
-                    step.portal.as_str(),
-                    step.target.as_str(),
-                    step.action.clone(),
-                )
-            })
-            .collect();
+        let steps = reconciled.plan.step_targets();
         assert_eq!(
             steps,
             [("at", "a2", Action::Suspend), ("pp", "p1", Action::Delete)]
