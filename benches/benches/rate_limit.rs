@@ -18,7 +18,7 @@ use benchmarks::{Entry, median, print_table, quick, record};
 use futures_util::{StreamExt, TryStreamExt};
 use logicmonitor_client::{AdminId, Client};
 use portal_sandbox::Sandbox;
-use portal_sandbox::logicmonitor::{BASE_PATH, LogicMonitorSandbox};
+use portal_sandbox::logicmonitor::{BASE_PATH, LogicMonitorSim};
 use reqwest::Method;
 use secrecy::SecretString;
 
@@ -33,7 +33,7 @@ async fn main() {
     } else {
         (5000, Duration::from_secs(2), 3)
     };
-    let lm = LogicMonitorSandbox::builder().seed(4).users(users).build();
+    let lm = LogicMonitorSim::builder().seed(4).users(users).build();
     let sandbox = Sandbox::builder()
         .journal_capacity(users * 2)
         .router(lm.router())

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use portal_sandbox::{Fault, Sandbox, SandboxBuilder};
 
 use crate::target_dir;
@@ -205,7 +205,10 @@ impl PortalSet {
         let mut env = Vec::new();
         let mut secret = |name: &str, value: String| env.push((name.to_owned(), value));
         if let Some(children) = self.children {
-            let tl = ThreatLocker::builder().seed(8).children(children).build();
+            let tl = ThreatLockerSim::builder()
+                .seed(8)
+                .children(children)
+                .build();
             secret("B_TL", tl.token());
             portals.push((
                 "tl",
@@ -213,7 +216,7 @@ impl PortalSet {
                 "vendor = \"threatlocker\"\ntoken_env = \"B_TL\"".into(),
             ));
         }
-        let at = Allthenticate::builder()
+        let at = AllthenticateSim::builder()
             .seed(8)
             .users(self.users)
             .guests(0)
@@ -258,32 +261,7 @@ impl PortalSet {
         ));
         secret("B_LM_ID", LM_ID.into());
         secret("B_LM_KEY", LM_KEY.into());
-        let lm_names: &[&'static str] = if self.second_logicmonitor {
-            &["lm", "lm2"]
-        } else {
-            &["lm"]
-        };
-        for (seed, name) in (8..).zip(lm_names) {
-            let lm = LogicMonitorSandbox::builder()
-                .seed(seed)
-                .users(self.users)
-                .lmv1_credentials(LM_ID, LM_KEY)
-                // Not pinned: its rate windows and LMv1 timestamps run on the real clock.
-                .build();
-            let ids = 1..=i32::try_from(lm.user_count() + 10).expect("a user count");
-            emails.extend(
-                ids.filter_map(|id| lm.user(id))
-                    .filter_map(|user| user["email"].as_str().map(str::to_owned)),
-            );
-            if let Some((limit, window)) = self.logicmonitor_patch_limit {
-                lm.set_route_rate_limit(http::Method::PATCH, "/setting/admins/{id}", limit, window);
-            }
-            portals.push((
-                name,
-                Sandbox::builder().router(lm.router()),
-                "vendor = \"logicmonitor\"\naccess_id_env = \"B_LM_ID\"\naccess_key_env = \"B_LM_KEY\"".into(),
-            ));
-        }
+        portals.extend(self.logicmonitors(&mut emails));
         let (servers, config) = self.serve(portals, home).await;
         let mut emails: Vec<String> = emails
             .into_iter()
@@ -299,6 +277,38 @@ impl PortalSet {
             env,
             emails,
         }
+    }
+
+    /// The LogicMonitor portals (one or two), their people's addresses added to `emails`.
+    fn logicmonitors(
+        &self,
+        emails: &mut Vec<String>,
+    ) -> Vec<(&'static str, SandboxBuilder, String)> {
+        let mut portals = Vec::new();
+        let lm_names: &[&'static str] = if self.second_logicmonitor {
+            &["lm", "lm2"]
+        } else {
+            &["lm"]
+        };
+        for (seed, name) in (8..).zip(lm_names) {
+            let lm = LogicMonitorSim::builder()
+                .seed(seed)
+                .users(self.users)
+                .lmv1_credentials(LM_ID, LM_KEY)
+                // Not pinned: its rate windows and LMv1 timestamps run on the real clock.
+                .build();
+            let ids = 1..=i32::try_from(lm.user_count() + 10).expect("a user count");
+            emails.extend(
+                ids.filter_map(|id| lm.user(id))
+                    .filter_map(|user| user["email"].as_str().map(str::to_owned)),
+            );
+            if let Some((limit, window)) = self.logicmonitor_patch_limit {
+                lm.set_route_rate_limit(http::Method::PATCH, "/setting/admins/{id}", limit, window);
+            }
+            let entry = "vendor = \"logicmonitor\"\naccess_id_env = \"B_LM_ID\"\naccess_key_env = \"B_LM_KEY\"";
+            portals.push((*name, Sandbox::builder().router(lm.router()), entry.into()));
+        }
+        portals
     }
 
     /// Serves each named portal, with the latency, and writes the portals file for them.

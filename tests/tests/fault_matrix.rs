@@ -444,7 +444,7 @@ async fn elsewhere() -> (Sandbox, String) {
 
 mod threatlocker {
     use super::*;
-    use portal_sandbox::threatlocker::ThreatLocker;
+    use portal_sandbox::threatlocker::ThreatLockerSim;
     use threatlocker_client::Client;
 
     pub(super) fn kinds() -> &'static [Kind] {
@@ -452,7 +452,7 @@ mod threatlocker {
     }
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
-        let portal = ThreatLocker::builder().seed(3).children(5).build();
+        let portal = ThreatLockerSim::builder().seed(3).children(5).build();
         let sandbox = portal.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
@@ -526,7 +526,7 @@ mod threatlocker {
 mod allthenticate {
     use super::*;
     use allthenticate_client::{Client, EmailId, SecretString};
-    use portal_sandbox::allthenticate::Allthenticate;
+    use portal_sandbox::allthenticate::AllthenticateSim;
 
     pub(super) fn kinds() -> &'static [Kind] {
         &[
@@ -551,7 +551,11 @@ mod allthenticate {
     }
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
-        let sim = Allthenticate::builder().seed(5).users(6).guests(1).build();
+        let sim = AllthenticateSim::builder()
+            .seed(5)
+            .users(6)
+            .guests(1)
+            .build();
         let sandbox = sim.serve().await.unwrap();
         let (other, elsewhere) = elsewhere().await;
         let setup = Setup::new(fault);
@@ -695,7 +699,7 @@ mod logicmonitor {
     use super::*;
     use core_http::SecretString;
     use logicmonitor_client::{AdminId, Client, NewUser, RoleId};
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
 
     pub(super) fn kinds() -> &'static [Kind] {
         &[
@@ -708,7 +712,7 @@ mod logicmonitor {
     }
 
     pub(super) async fn run(kind: Kind, fault: FaultKind) -> (Op, Observed) {
-        let lm = LogicMonitorSandbox::builder()
+        let lm = LogicMonitorSim::builder()
             .seed(11)
             .users(24)
             .now(now())

@@ -105,10 +105,10 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn threatlocker_invites_under_load() {
-    use portal_sandbox::threatlocker::ThreatLocker;
+    use portal_sandbox::threatlocker::ThreatLockerSim;
     use threatlocker_client::Client;
 
-    let portal = ThreatLocker::builder().seed(31).children(4).build();
+    let portal = ThreatLockerSim::builder().seed(31).children(4).build();
     let sandbox = portal.serve().await.unwrap();
     let children = portal.child_ids();
     let before: usize = children.iter().map(|c| portal.users_of(*c).len()).sum();
@@ -175,10 +175,10 @@ async fn threatlocker_invites_under_load() {
 #[allow(clippy::too_many_lines)] // setup, load and the final accounting in one place
 async fn allthenticate_under_load() {
     use allthenticate_client::{Client, EmailId};
-    use portal_sandbox::allthenticate::Allthenticate;
+    use portal_sandbox::allthenticate::AllthenticateSim;
 
     let per_task = 3;
-    let sim = Allthenticate::builder()
+    let sim = AllthenticateSim::builder()
         .seed(32)
         .users(TASKS * per_task)
         .pending_invites(0)
@@ -337,10 +337,10 @@ async fn whaly_under_load() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logicmonitor_under_load() {
     use logicmonitor_client::{AdminId, Client, NewUser, RoleId};
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
 
     let per_task = 2;
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .seed(34)
         .users(TASKS * per_task + 4)
         .now(now())

@@ -114,10 +114,10 @@ async fn canaries_never_leak_but_do_travel() {
 
 /// Runs ThreatLocker calls; returns the (sandbox-issued) token, the canary here.
 async fn threatlocker(shown: &mut Shown) -> String {
-    use portal_sandbox::threatlocker::ThreatLocker;
+    use portal_sandbox::threatlocker::ThreatLockerSim;
     use threatlocker_client::Client;
 
-    let portal = ThreatLocker::builder().seed(21).children(2).build();
+    let portal = ThreatLockerSim::builder().seed(21).children(2).build();
     let sandbox = portal.serve().await.unwrap();
     let token = portal.token();
     let builder = Client::builder()
@@ -185,9 +185,9 @@ async fn threatlocker(shown: &mut Shown) -> String {
 
 async fn allthenticate(shown: &mut Shown) {
     use allthenticate_client::{AuthPlacement, Client, EmailId};
-    use portal_sandbox::allthenticate::Allthenticate;
+    use portal_sandbox::allthenticate::AllthenticateSim;
 
-    let sim = Allthenticate::builder()
+    let sim = AllthenticateSim::builder()
         .seed(22)
         .users(3)
         .api_key(AT_KEY)
@@ -322,9 +322,9 @@ async fn whaly(shown: &mut Shown) {
 
 async fn lm(shown: &mut Shown) {
     use logicmonitor_client::{AdminId, Client, NewUser, RoleId};
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
 
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .users(4)
         .now(now())
         .lmv1_credentials(LM_ACCESS_ID, LM_KEY)

@@ -45,14 +45,14 @@ const REDIRECTS: [u16; 4] = [301, 302, 307, 308];
 #[tokio::test]
 #[allow(clippy::too_many_lines)] // one scenario per auth scheme, kept side by side
 async fn redirects_to_another_host_carry_no_credentials() {
-    use portal_sandbox::allthenticate::Allthenticate;
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::allthenticate::AllthenticateSim;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
     use portal_sandbox::partner_portal::PartnerPortalSim;
-    use portal_sandbox::threatlocker::ThreatLocker;
+    use portal_sandbox::threatlocker::ThreatLockerSim;
 
     for status in REDIRECTS {
         // ThreatLocker: `Authorization: <token>`.
-        let portal = ThreatLocker::builder().seed(1).children(1).build();
+        let portal = ThreatLockerSim::builder().seed(1).children(1).build();
         let sandbox = portal.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         let client = threatlocker_client::Client::builder()
@@ -73,7 +73,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
         );
 
         // Allthenticate: every key placement, the named header and the query included.
-        let sim = Allthenticate::builder().seed(2).users(2).build();
+        let sim = AllthenticateSim::builder().seed(2).users(2).build();
         let sandbox = sim.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         for placement in [
@@ -131,7 +131,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
         assert!(other.journal().is_empty(), "whaly followed a {status}");
 
         // LogicMonitor: LMv1 and bearer.
-        let lm = LogicMonitorSandbox::builder().users(2).now(now()).build();
+        let lm = LogicMonitorSim::builder().users(2).now(now()).build();
         let sandbox = lm.serve().await.unwrap();
         let other = redirect_everything(&sandbox, status).await;
         let lmv1 = logicmonitor_client::Client::builder()

@@ -4,7 +4,7 @@
 //! listens, then serves until its standard input closes.
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::logicmonitor::{BASE_PATH, LogicMonitorSandbox};
+use portal_sandbox::logicmonitor::{BASE_PATH, LogicMonitorSim};
 use tokio::io::AsyncReadExt;
 
 #[tokio::main]
@@ -13,7 +13,7 @@ async fn main() -> std::io::Result<()> {
         eprintln!("usage: lm-sandbox USERS (USERS: how many users to seed)");
         std::process::exit(2);
     };
-    let lm = LogicMonitorSandbox::builder().seed(8).users(users).build();
+    let lm = LogicMonitorSim::builder().seed(8).users(users).build();
     // The journal keeps request copies; a small one keeps this process's memory flat.
     let sandbox = Sandbox::builder()
         .journal_capacity(1024)

@@ -21,7 +21,7 @@ use logicmonitor_client::{
     AdminStatus, ApiOnlyUsers, Client, InactiveUser, LastLogin, NeverLoggedIn,
 };
 use portal_sandbox::Sandbox;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use secrecy::SecretString;
 
 struct Options {
@@ -80,10 +80,7 @@ async fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::Erro
         return Ok((builder.build()?, None));
     }
     eprintln!("No LM_ACCOUNT set: using an in-process sandbox with 2,000 users.");
-    let lm = LogicMonitorSandbox::builder()
-        .seed(2024)
-        .users(2_000)
-        .build();
+    let lm = LogicMonitorSim::builder().seed(2024).users(2_000).build();
     let sandbox = Sandbox::builder().router(lm.router()).start().await?;
     let client = Client::builder()
         .base_url(sandbox.url("/santaba/rest"))

@@ -6,10 +6,10 @@ use std::io::{self, Write};
 use std::time::SystemTime;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
+use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLockerSim};
 
 use crate::config::{self, Config, ConfigError};
 use crate::exit::{Done, Stop};
@@ -54,7 +54,7 @@ const SEED: u64 = 42;
 /// Starts the four simulators on `127.0.0.1` with random ports.
 pub async fn start(sizes: Sizes) -> io::Result<Running> {
     let now = SystemTime::now();
-    let threatlocker = ThreatLocker::builder()
+    let threatlocker = ThreatLockerSim::builder()
         .seed(SEED)
         .children(sizes.children)
         .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain([TECHNICIAN_ROLE]))
@@ -62,7 +62,7 @@ pub async fn start(sizes: Sizes) -> io::Result<Running> {
         .users(sizes.users)
         .now(now)
         .build();
-    let allthenticate = Allthenticate::builder()
+    let allthenticate = AllthenticateSim::builder()
         .seed(SEED)
         .users(sizes.users)
         .now(now)
@@ -72,7 +72,7 @@ pub async fn start(sizes: Sizes) -> io::Result<Running> {
         .users(sizes.users)
         .now(now)
         .build();
-    let logicmonitor = LogicMonitorSandbox::builder()
+    let logicmonitor = LogicMonitorSim::builder()
         .seed(SEED)
         .users(sizes.users)
         .now(now)

@@ -14,10 +14,10 @@
 use std::io::Read;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use serde_json::json;
 
 const SEED: u64 = 42;
@@ -25,13 +25,10 @@ const USERS: usize = 50;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let threatlocker = ThreatLocker::builder().seed(SEED).users(USERS).build();
-    let allthenticate = Allthenticate::builder().seed(SEED).users(USERS).build();
+    let threatlocker = ThreatLockerSim::builder().seed(SEED).users(USERS).build();
+    let allthenticate = AllthenticateSim::builder().seed(SEED).users(USERS).build();
     let partners = PartnerPortalSim::builder().seed(SEED).users(USERS).build();
-    let logicmonitor = LogicMonitorSandbox::builder()
-        .seed(SEED)
-        .users(USERS)
-        .build();
+    let logicmonitor = LogicMonitorSim::builder().seed(SEED).users(USERS).build();
     let start = |router| Sandbox::builder().seed(SEED).router(router).start();
     let servers = [
         (

@@ -8,19 +8,19 @@ use allthenticate_client::{
 use http::Method;
 use portal_sandbox::Sandbox;
 use portal_sandbox::allthenticate::{
-    Allthenticate, AllthenticateBuilder, AuthMode, Member, SuspensionReport,
+    AllthenticateSim, AllthenticateSimBuilder, AuthMode, Member, SuspensionReport,
 };
 
 use crate::support;
 
 struct Env {
-    sim: Allthenticate,
+    sim: AllthenticateSim,
     sandbox: Sandbox,
     client: Client,
 }
 
 async fn env_with(
-    sim: AllthenticateBuilder,
+    sim: AllthenticateSimBuilder,
     client: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Env {
     let sim = sim.build();
@@ -36,7 +36,11 @@ async fn env_with(
 }
 
 async fn env() -> Env {
-    env_with(Allthenticate::builder().seed(11).users(12).guests(3), |b| b).await
+    env_with(
+        AllthenticateSim::builder().seed(11).users(12).guests(3),
+        |b| b,
+    )
+    .await
 }
 
 fn eid(member: &Member) -> EmailId {
@@ -44,7 +48,7 @@ fn eid(member: &Member) -> EmailId {
 }
 
 /// A regular member with a confirmed email.
-fn confirmed_user(sim: &Allthenticate, skip: usize) -> Member {
+fn confirmed_user(sim: &AllthenticateSim, skip: usize) -> Member {
     sim.members()
         .into_iter()
         .filter(|m| m.tag == "USER" && m.email_status == "CONFIRMED")
@@ -332,7 +336,7 @@ async fn rank_is_keyed_by_user_id() {
     assert_eq!(api_status(&error), 400);
 
     let env = env_with(
-        Allthenticate::builder().seed(11).caller_rank("ADMIN"),
+        AllthenticateSim::builder().seed(11).caller_rank("ADMIN"),
         |b| b,
     )
     .await;
@@ -559,7 +563,9 @@ async fn suspend_all_reads_every_state_once_and_reads_back_once() {
 #[tokio::test]
 async fn toggle_with_an_empty_body_is_success() {
     let env = env_with(
-        Allthenticate::builder().seed(3).empty_toggle_response(true),
+        AllthenticateSim::builder()
+            .seed(3)
+            .empty_toggle_response(true),
         |b| b,
     )
     .await;
@@ -679,7 +685,7 @@ async fn every_wire_mode_works_end_to_end() {
         (BodyEncoding::Json, ArrayEncoding::JsonString),
         (BodyEncoding::Json, ArrayEncoding::Native),
     ] {
-        let env = env_with(Allthenticate::builder().seed(5), |b| {
+        let env = env_with(AllthenticateSim::builder().seed(5), |b| {
             b.body_encoding(body)
                 .array_encoding(arrays)
                 .invite_method(Method::POST)
@@ -736,13 +742,13 @@ async fn the_key_is_accepted_in_every_place_and_strict_mode_narrows_it() {
         AuthPlacement::Query("api_key".into()),
     ];
     for placement in placements.clone() {
-        let env = env_with(Allthenticate::builder(), |b| {
+        let env = env_with(AllthenticateSim::builder(), |b| {
             b.auth_placement(placement.clone())
         })
         .await;
         env.client.users().list().send().await.unwrap();
     }
-    let strict = Allthenticate::builder().auth_mode(AuthMode::Header("X-API-Key".into()));
+    let strict = AllthenticateSim::builder().auth_mode(AuthMode::Header("X-API-Key".into()));
     for placement in placements {
         let accepted = matches!(placement, AuthPlacement::Header(_));
         let env = env_with(strict.clone(), |b| b.auth_placement(placement.clone())).await;
@@ -878,7 +884,7 @@ fn toggles(env: &Env) -> usize {
 #[tokio::test]
 async fn suspend_on_a_portal_not_reporting_state_refuses_and_toggles_nothing() {
     let env = env_with(
-        Allthenticate::builder()
+        AllthenticateSim::builder()
             .seed(11)
             .users(6)
             .suspension_report(SuspensionReport::NotReported),
@@ -911,7 +917,7 @@ async fn suspend_on_a_portal_not_reporting_state_refuses_and_toggles_nothing() {
 
     // The same refusal when the client is told the portal does not report it, even
     // though this portal's ad_status looks usable.
-    let env = env_with(Allthenticate::builder().seed(11).users(6), |b| {
+    let env = env_with(AllthenticateSim::builder().seed(11).users(6), |b| {
         b.suspension_source(SuspensionSource::NotReported)
     })
     .await;
@@ -927,7 +933,7 @@ async fn suspend_on_a_portal_not_reporting_state_refuses_and_toggles_nothing() {
 #[tokio::test]
 async fn a_toggle_whose_read_back_did_not_move_stops_after_one_toggle() {
     let env = env_with(
-        Allthenticate::builder()
+        AllthenticateSim::builder()
             .seed(11)
             .users(6)
             .suspension_report(SuspensionReport::AdStatusAlwaysActive),
@@ -961,7 +967,7 @@ async fn a_toggle_whose_read_back_did_not_move_stops_after_one_toggle() {
 #[tokio::test]
 async fn suspend_through_a_configured_field_is_idempotent() {
     let env = env_with(
-        Allthenticate::builder()
+        AllthenticateSim::builder()
             .seed(11)
             .users(6)
             .suspension_report(SuspensionReport::Field("suspension".into())),

@@ -5,7 +5,7 @@ use core_http::test_util::{TraceCapture, assert_no_secret};
 use std::fmt::Write as _;
 
 use allthenticate_client::{AuthPlacement, Client, EmailId, SecretString};
-use portal_sandbox::allthenticate::Allthenticate;
+use portal_sandbox::allthenticate::AllthenticateSim;
 
 use crate::support;
 
@@ -20,7 +20,7 @@ fn assert_clean(what: &str, text: &str) {
 async fn the_canary_never_leaks() {
     let logs = TraceCapture::start();
 
-    let sim = Allthenticate::builder().seed(1).api_key(CANARY).build();
+    let sim = AllthenticateSim::builder().seed(1).api_key(CANARY).build();
     let sandbox = sim.serve().await.unwrap();
     let mut texts = Vec::new();
     for placement in [

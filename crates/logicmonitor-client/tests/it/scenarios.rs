@@ -18,7 +18,7 @@ use logicmonitor_client::{
     NeverLoggedIn, NewRole, NewUser, RoleId, RoleRef, TokenKind, TokenStatus,
 };
 use portal_sandbox::Sandbox;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::support;
@@ -32,14 +32,14 @@ fn now() -> SystemTime {
 }
 
 struct Env {
-    lm: LogicMonitorSandbox,
+    lm: LogicMonitorSim,
     sandbox: Sandbox,
     client: Client,
     clock: ManualClock,
 }
 
 async fn env(users: usize) -> Env {
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .seed(42)
         .users(users)
         .now(now())
@@ -55,13 +55,13 @@ async fn env(users: usize) -> Env {
     }
 }
 
-fn client_for(sandbox: &Sandbox, lm: &LogicMonitorSandbox, clock: Arc<dyn Clock>) -> Client {
+fn client_for(sandbox: &Sandbox, lm: &LogicMonitorSim, clock: Arc<dyn Clock>) -> Client {
     support::lmv1_builder(sandbox, lm.access_id(), lm.access_key(), clock)
         .build()
         .unwrap()
 }
 
-fn group_id_named(lm: &LogicMonitorSandbox, name: &str) -> i32 {
+fn group_id_named(lm: &LogicMonitorSim, name: &str) -> i32 {
     lm.groups()
         .iter()
         .find(|g| g["name"] == name)
@@ -981,7 +981,7 @@ async fn lmv1_and_bearer_are_verified() {
 #[derive(Debug, Clone)]
 struct Linked {
     manual: ManualClock,
-    lm: LogicMonitorSandbox,
+    lm: LogicMonitorSim,
 }
 
 impl Clock for Linked {
@@ -997,7 +997,7 @@ impl Clock for Linked {
 
 #[tokio::test]
 async fn rate_limits_pace_and_429s_are_retried_after_the_window() {
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .seed(1)
         .users(10)
         .now(now())

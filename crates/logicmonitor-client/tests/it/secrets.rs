@@ -6,7 +6,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use core_http::clock::ManualClock;
 use logicmonitor_client::{AdminId, Client, NewUser, RoleId, TokenKind};
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use secrecy::SecretString;
 
 use crate::support;
@@ -25,7 +25,7 @@ async fn credentials_stay_out_of_debug_errors_and_trace_logs() {
     let captured = TraceCapture::start();
 
     let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .users(5)
         .now(now)
         .lmv1_credentials("lmAccessIdForCanary1", KEY)

@@ -279,11 +279,11 @@ fn admin_id(id: &str) -> Result<AdminId, core_http::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
 
     #[tokio::test]
     async fn group_actions_change_what_is_listed() {
-        let lm = LogicMonitorSandbox::builder().seed(5).users(5).build();
+        let lm = LogicMonitorSim::builder().seed(5).users(5).build();
         let server = lm.serve().await.unwrap();
         let location = Location::BaseUrl(server.url("/santaba/rest"));
         let credentials = LogicMonitorCredentials::Lmv1 {

@@ -190,7 +190,7 @@ fn role_not_found(role: &str) -> PortalError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
+    use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLockerSim};
 
     const EMAIL: &str = "new.tech@msp.example";
 
@@ -210,7 +210,7 @@ mod tests {
 
     #[tokio::test]
     async fn invitations_fan_out_one_outcome_per_step() {
-        let tl = ThreatLocker::builder()
+        let tl = ThreatLockerSim::builder()
             .seed(5)
             .children(3)
             .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))

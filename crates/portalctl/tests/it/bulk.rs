@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use portal_sandbox::Sandbox;
 
 use crate::support::{Portals, ScratchDir, text};
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portalctl::journal_lock::JournalLock;
 
 const LM_ID: &str = "lmBulkAccessId000001";
@@ -19,7 +19,7 @@ const LM_KEY: &str = "bulk-lm-key-3e9d20";
 /// One LogicMonitor simulator of `users` active people, limited to `per_second`
 /// requests per route, and a portals file for it.
 struct Lm {
-    sim: LogicMonitorSandbox,
+    sim: LogicMonitorSim,
     server: Sandbox,
     dir: ScratchDir,
     env: Vec<(String, String)>,
@@ -27,7 +27,7 @@ struct Lm {
 
 impl Lm {
     async fn start(name: &str, users: usize, per_second: u32) -> Self {
-        let sim = LogicMonitorSandbox::builder()
+        let sim = LogicMonitorSim::builder()
             .seed(11)
             .users(users)
             .suspended(0.0)

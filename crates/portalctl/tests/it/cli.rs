@@ -7,10 +7,10 @@ use std::process::Output;
 use std::time::SystemTime;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::{Allthenticate, AllthenticateBuilder, SuspensionReport};
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::allthenticate::{AllthenticateSim, AllthenticateSimBuilder, SuspensionReport};
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLocker};
+use portal_sandbox::threatlocker::{DEFAULT_ROLE_NAMES, ThreatLockerSim};
 use serde_json::Value;
 
 use crate::support::{Portals, ScratchDir, portalctl, requests, text};
@@ -22,10 +22,10 @@ const LM_KEY: &str = "canary-lm-key-7c3a1f";
 
 /// Four simulators, a portals file pointing at them and the environment it needs.
 struct World {
-    tl: ThreatLocker,
-    at: Allthenticate,
+    tl: ThreatLockerSim,
+    at: AllthenticateSim,
     pp: PartnerPortalSim,
-    lm: LogicMonitorSandbox,
+    lm: LogicMonitorSim,
     servers: Vec<Sandbox>,
     dir: ScratchDir,
     env: Vec<(String, String)>,
@@ -41,16 +41,16 @@ impl World {
         name: &str,
         children: usize,
         lacking: usize,
-        at: impl FnOnce(AllthenticateBuilder) -> AllthenticateBuilder,
+        at: impl FnOnce(AllthenticateSimBuilder) -> AllthenticateSimBuilder,
     ) -> Self {
         let now = SystemTime::now();
-        let tl = ThreatLocker::builder()
+        let tl = ThreatLockerSim::builder()
             .seed(3)
             .children(children)
             .role_names(DEFAULT_ROLE_NAMES.iter().copied().chain(["Technician"]))
             .children_lacking_role("Technician", lacking)
             .build();
-        let at = at(Allthenticate::builder()
+        let at = at(AllthenticateSim::builder()
             .seed(3)
             .users(30)
             .guests(0)
@@ -63,7 +63,7 @@ impl World {
             .api_key(PP_KEY)
             .now(now)
             .build();
-        let lm = LogicMonitorSandbox::builder()
+        let lm = LogicMonitorSim::builder()
             .seed(3)
             .users(40)
             .lmv1_credentials(LM_ID, LM_KEY)
@@ -165,7 +165,7 @@ fn stdout_json(output: &Output) -> Vec<Value> {
         .clone()
 }
 
-fn lm_ids(lm: &LogicMonitorSandbox) -> Vec<i32> {
+fn lm_ids(lm: &LogicMonitorSim) -> Vec<i32> {
     (1..=i32::try_from(lm.user_count()).unwrap() + 10)
         .filter(|id| lm.user(*id).is_some())
         .collect()

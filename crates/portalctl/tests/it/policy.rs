@@ -5,17 +5,17 @@ use std::process::Output;
 use std::time::SystemTime;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use serde_json::Value;
 
 use crate::support::{Portals, ScratchDir, portalctl, requests, text};
 
 /// ThreatLocker, Allthenticate and LogicMonitor simulators and a portals file for them.
 struct World {
-    at: Allthenticate,
-    lm: LogicMonitorSandbox,
+    at: AllthenticateSim,
+    lm: LogicMonitorSim,
     servers: Vec<Sandbox>,
     dir: ScratchDir,
     env: Vec<(String, String)>,
@@ -24,14 +24,14 @@ struct World {
 impl World {
     async fn start(name: &str) -> Self {
         let now = SystemTime::now();
-        let tl = ThreatLocker::builder().seed(5).children(2).build();
-        let at = Allthenticate::builder()
+        let tl = ThreatLockerSim::builder().seed(5).children(2).build();
+        let at = AllthenticateSim::builder()
             .seed(5)
             .users(120)
             .guests(0)
             .now(now)
             .build();
-        let lm = LogicMonitorSandbox::builder()
+        let lm = LogicMonitorSim::builder()
             .seed(5)
             .users(60)
             .now(now)

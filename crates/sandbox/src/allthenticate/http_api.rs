@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 
 use super::SuspensionReport;
 use super::state::{SmartCard, State};
-use super::{Allthenticate, AuthMode};
+use super::{AllthenticateSim, AuthMode};
 use crate::time::{SPACED_SECONDS, format_utc};
 use crate::wire::{JSON, form_pairs, json_response, looks_like_email};
 
 type Reply = Response<Body>;
 
-pub(super) fn router(sim: Allthenticate) -> Router {
+pub(super) fn router(sim: AllthenticateSim) -> Router {
     Router::new()
         .route("/multipleusers", any(dispatch))
         .route("/user", any(dispatch))
@@ -55,7 +55,7 @@ fn bad(message: impl Into<String>) -> Fail {
 }
 
 async fn dispatch(
-    AxumState(sim): AxumState<Allthenticate>,
+    AxumState(sim): AxumState<AllthenticateSim>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -275,7 +275,7 @@ fn unknown_member() -> Fail {
     bad("No user with that email_id in your organization")
 }
 
-impl Allthenticate {
+impl AllthenticateSim {
     fn authorized(&self, headers: &HeaderMap, query: &[(String, String)]) -> bool {
         let key = self.config.api_key.as_str();
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());

@@ -6,11 +6,11 @@
 //!
 //! ```
 //! use portal_sandbox::Sandbox;
-//! use portal_sandbox::allthenticate::Allthenticate;
+//! use portal_sandbox::allthenticate::AllthenticateSim;
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> std::io::Result<()> {
-//!     let sim = Allthenticate::builder().seed(7).users(10).guests(2).build();
+//!     let sim = AllthenticateSim::builder().seed(7).users(10).guests(2).build();
 //!     let sandbox = Sandbox::builder().router(sim.router()).start().await?;
 //!     assert_eq!(sim.members().len(), 12);
 //!     assert!(!sim.api_key().is_empty());
@@ -47,12 +47,12 @@
 //! Each rule is tagged: **\[doc\]** the vendor documents it; **\[inferred\]** the vendor
 //! reference infers it from the docs; **\[choice\]** this simulator's own choice where the
 //! docs are silent. Every \[inferred\] or \[choice\] rule that a client could trip over is
-//! configurable on [`AllthenticateBuilder`].
+//! configurable on [`AllthenticateSimBuilder`].
 //!
 //! - `DELETE /user` (by `email_id`, or `email`; `email_id` wins when both are given
 //!   \[doc\]) removes the member from the organization and from every group, deletes the
 //!   policies assigned only to them and takes them out of shared ones; the account stays
-//!   (see [`Allthenticate::outside_accounts`]) \[doc\]. Neither parameter: 400 \[choice\].
+//!   (see [`AllthenticateSim::outside_accounts`]) \[doc\]. Neither parameter: 400 \[choice\].
 //!   Given the email of a pending invite, it cancels the invite [doc: Invites page; by
 //!   `email` is inferred].
 //! - `/modifyallusernames` and `POST /modifysmartcard` replace the whole list [doc for
@@ -62,22 +62,22 @@
 //!   member is refused with 400 [choice: the duplicate rule is ambiguous]. A missing
 //!   `label` is stored as `""` \[choice\].
 //! - `/modifyrank` takes the target's `user_id` as `admin_user_id` \[doc\]; only a caller
-//!   of rank `SUPER` ([`AllthenticateBuilder::caller_rank`], default `SUPER` \[choice\]:
+//!   of rank `SUPER` ([`AllthenticateSimBuilder::caller_rank`], default `SUPER` \[choice\]:
 //!   the API key's own rank is unknown) may grant `ADMIN` or `SUPER` \[inferred\]; an
 //!   unknown rank or user is 400 \[inferred\].
 //! - `/promoteguest` takes an `email_id` [doc: the wire name; the text calls it a
 //!   `user_id`] (optionally also a `user_id`, see
-//!   [`AllthenticateBuilder::promote_accepts_user_id`]); 400 if the member is not a
+//!   [`AllthenticateSimBuilder::promote_accepts_user_id`]); 400 if the member is not a
 //!   guest \[inferred\].
 //! - `GET /user` for an unknown or deleted `email_id`: 400 \[inferred\].
 //! - `/togglesuspension` flips the suspension; the two states `ACTIVE`/`SUSPENDED` are
 //!   documented \[doc\]. Members whose email is not confirmed get 400 \[inferred\]. The body
 //!   is `{"success": ...}` [inferred: the vendor's "Returns" is empty], or empty with
-//!   [`AllthenticateBuilder::empty_toggle_response`].
+//!   [`AllthenticateSimBuilder::empty_toggle_response`].
 //! - **Where suspension shows is not documented.** No public field is shown to carry
 //!   it; by default the listing's `ad_status` reads `SUSPENDED`/`ACTIVE` [inferred: its
 //!   values match the documented states]. This is configurable with
-//!   [`SuspensionReport`] via [`AllthenticateBuilder::suspension_report`]: report it in
+//!   [`SuspensionReport`] via [`AllthenticateSimBuilder::suspension_report`]: report it in
 //!   another field, keep `ad_status` at `ACTIVE` whatever the state, or not report it at
 //!   all.
 //! - `PUT /invites` (and `POST /invites` with an `emails` parameter, as the Quickstart
@@ -147,15 +147,15 @@ struct Config {
 
 /// A simulated Allthenticate organization. Cheap to clone; clones share the state.
 #[derive(Debug, Clone)]
-pub struct Allthenticate {
+pub struct AllthenticateSim {
     config: Arc<Config>,
     clock: Arc<Clock>,
     state: Arc<Mutex<State>>,
 }
 
-/// Configures an [`Allthenticate`] simulator.
+/// Configures an [`AllthenticateSim`] simulator.
 #[derive(Debug, Clone)]
-pub struct AllthenticateBuilder {
+pub struct AllthenticateSimBuilder {
     seed: u64,
     users: usize,
     guests: usize,
@@ -173,7 +173,7 @@ pub struct AllthenticateBuilder {
 /// 2026-01-01 00:00:00 UTC, the default "now" of generated data.
 pub const DEFAULT_NOW_UNIX: u64 = 1_767_225_600;
 
-impl Default for AllthenticateBuilder {
+impl Default for AllthenticateSimBuilder {
     fn default() -> Self {
         Self {
             seed: 0,
@@ -192,7 +192,7 @@ impl Default for AllthenticateBuilder {
     }
 }
 
-impl AllthenticateBuilder {
+impl AllthenticateSimBuilder {
     /// Seed of the generated data (default 0).
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
@@ -282,7 +282,7 @@ impl AllthenticateBuilder {
     }
 
     /// Generates the organization.
-    pub fn build(self) -> Allthenticate {
+    pub fn build(self) -> AllthenticateSim {
         let state = State::generate(
             self.seed,
             self.now,
@@ -291,7 +291,7 @@ impl AllthenticateBuilder {
             self.outside_accounts,
             self.pending_invites,
         );
-        Allthenticate {
+        AllthenticateSim {
             config: Arc::new(Config {
                 api_key: self
                     .api_key
@@ -308,10 +308,10 @@ impl AllthenticateBuilder {
     }
 }
 
-impl Allthenticate {
+impl AllthenticateSim {
     /// A builder with the defaults.
-    pub fn builder() -> AllthenticateBuilder {
-        AllthenticateBuilder::default()
+    pub fn builder() -> AllthenticateSimBuilder {
+        AllthenticateSimBuilder::default()
     }
 
     /// The routes, to pass to [`SandboxBuilder::router`](crate::SandboxBuilder::router).
@@ -335,7 +335,7 @@ impl Allthenticate {
     }
 
     /// The simulator's current time (default: the builder's
-    /// [`now`](AllthenticateBuilder::now)); invitations are dated with it.
+    /// [`now`](AllthenticateSimBuilder::now)); invitations are dated with it.
     pub fn now(&self) -> SystemTime {
         self.clock.now()
     }

@@ -2,11 +2,11 @@
 //! groups*), roles and API tokens under `/santaba/rest`.
 //!
 //! ```
-//! use portal_sandbox::{Sandbox, logicmonitor::LogicMonitorSandbox};
+//! use portal_sandbox::{Sandbox, logicmonitor::LogicMonitorSim};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! let lm = LogicMonitorSandbox::builder().seed(1).users(100).build();
+//! let lm = LogicMonitorSim::builder().seed(1).users(100).build();
 //! let sandbox = Sandbox::builder().router(lm.router()).start().await?;
 //! let base_url = sandbox.url("/santaba/rest");
 //! assert_eq!(lm.user_count(), 101); // 100 seeded people and the API user
@@ -22,10 +22,10 @@
 //!   `lastLoginOn = 0`, some suspended), the four built-in roles (§4.3, each with
 //!   privileges), eight user groups, and user 1, an API-only administrator owning one
 //!   LMv1 token and one bearer token. Records are compact and names are regenerated on
-//!   demand, so [`LogicMonitorSandboxBuilder::users`] may go to 1,000,000.
+//!   demand, so [`LogicMonitorSimBuilder::users`] may go to 1,000,000.
 //! - **Auth** (§2): LMv1 verified against the raw received body, the percent-decoded
 //!   path after `/santaba/rest` and a ±30 minute window around the sandbox's clock
-//!   ([`LogicMonitorSandbox::now`]); bearer tokens; any enabled API token created
+//!   ([`LogicMonitorSim::now`]); bearer tokens; any enabled API token created
 //!   through the API works too. Failures are 401 with `errorCode` 1401.
 //! - **Versioning** (§1): `X-Version: 3` (or `?v=3`) is required; anything else is 400.
 //! - **Routes** (§4): `/setting/admins` (GET, POST), `/setting/admins/{id}` (GET, PUT,
@@ -65,7 +65,7 @@
 //!   1 disabled; anything else is 400); a disabled token no longer authenticates.
 //!   Every user lists its tokens (without keys) in `apiTokens` (§5.1).
 //! - **Rate limits** (§3.5): off unless configured
-//!   ([`LogicMonitorSandboxBuilder::rate_limit`], [`LogicMonitorSandbox::set_rate_limit`]);
+//!   ([`LogicMonitorSimBuilder::rate_limit`], [`LogicMonitorSim::set_rate_limit`]);
 //!   then every response of a limited route carries `X-Rate-Limit-Limit/-Remaining/-Window`,
 //!   counted per method and path template in fixed windows of the sandbox's clock, and
 //!   requests over the limit get 429 with `errorCode` 1429 (no `Retry-After`, as
@@ -86,16 +86,16 @@
 //!   the EULA accepted (and `acceptEULA` true) exactly when the user has logged in, up
 //!   to 400 days before. API-only users and a fraction of the others use the API at
 //!   times unrelated to their logins, so a never-logged-in user may show recent access:
-//!   [`LogicMonitorSandboxBuilder::api_activity`], default 15 %. `lastAction` and
+//!   [`LogicMonitorSimBuilder::api_activity`], default 15 %. `lastAction` and
 //!   `lastActionOnLocal` are `""` (their format is undocumented).
 //! - `lastAuthIp`: an address from the RFC 5737 documentation ranges, stable per user,
 //!   for users with any access, else `""`:
-//!   [`LogicMonitorSandboxBuilder::last_auth_ip`], default on.
+//!   [`LogicMonitorSimBuilder::last_auth_ip`], default on.
 //! - `userType` and `tenantId` exist (§5.1) but no source gives their values: left out
-//!   unless set with [`LogicMonitorSandboxBuilder::user_type`] /
-//!   [`LogicMonitorSandboxBuilder::tenant_id`], default none.
+//!   unless set with [`LogicMonitorSimBuilder::user_type`] /
+//!   [`LogicMonitorSimBuilder::tenant_id`], default none.
 //! - Tokens of a suspended user are refused with 401 (no source says):
-//!   [`LogicMonitorSandboxBuilder::reject_suspended_owner_tokens`], default on.
+//!   [`LogicMonitorSimBuilder::reject_suspended_owner_tokens`], default on.
 //! - `viewPermission` is the same for everyone, all tabs on; `userPermission` is always
 //!   `write`; `trainingEmail` is `""`; `immediateForceLogout` is false (choices).
 //! - A non-numeric id is 400 (§4.1 allows 400 or 404); `size=0` returns only `total`.
@@ -134,7 +134,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 
 /// A handle on one simulated LogicMonitor portal. Cheap to clone; clones share state.
 #[derive(Clone)]
-pub struct LogicMonitorSandbox {
+pub struct LogicMonitorSim {
     inner: Arc<Inner>,
 }
 
@@ -147,18 +147,18 @@ struct Inner {
     bearer: String,
 }
 
-impl fmt::Debug for LogicMonitorSandbox {
+impl fmt::Debug for LogicMonitorSim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LogicMonitorSandbox")
+        f.debug_struct("LogicMonitorSim")
             .field("users", &self.user_count())
             .field("credentials", &"[REDACTED]")
             .finish_non_exhaustive()
     }
 }
 
-/// Configures a [`LogicMonitorSandbox`].
+/// Configures a [`LogicMonitorSim`].
 #[derive(Debug, Clone)]
-pub struct LogicMonitorSandboxBuilder {
+pub struct LogicMonitorSimBuilder {
     seed: u64,
     users: usize,
     now: Option<SystemTime>,
@@ -173,7 +173,7 @@ pub struct LogicMonitorSandboxBuilder {
     rate_limit: Option<(u32, Duration)>,
 }
 
-impl Default for LogicMonitorSandboxBuilder {
+impl Default for LogicMonitorSimBuilder {
     fn default() -> Self {
         Self {
             seed: 0,
@@ -197,7 +197,7 @@ impl Default for LogicMonitorSandboxBuilder {
     }
 }
 
-impl LogicMonitorSandboxBuilder {
+impl LogicMonitorSimBuilder {
     /// The seed for generated data and credentials (default 0).
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
@@ -215,7 +215,7 @@ impl LogicMonitorSandboxBuilder {
 
     /// Pins the sandbox's clock at `now` (default: the system clock). Last logins are
     /// spread over the year before it, LMv1 timestamps are checked against it, and rate
-    /// windows run on it; move it with [`LogicMonitorSandbox::advance`].
+    /// windows run on it; move it with [`LogicMonitorSim::advance`].
     #[must_use]
     pub fn now(mut self, now: SystemTime) -> Self {
         self.now = Some(now);
@@ -311,7 +311,7 @@ impl LogicMonitorSandboxBuilder {
     }
 
     /// Generates the data.
-    pub fn build(self) -> LogicMonitorSandbox {
+    pub fn build(self) -> LogicMonitorSim {
         const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         const KEY: &[u8] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[]{}=+-_!~^";
@@ -345,7 +345,7 @@ impl LogicMonitorSandboxBuilder {
             default: self.rate_limit,
             ..api::RateLimits::default()
         };
-        LogicMonitorSandbox {
+        LogicMonitorSim {
             inner: Arc::new(Inner {
                 store: RwLock::new(store),
                 clock: Clock::new(SystemTime::now, self.now),
@@ -358,10 +358,10 @@ impl LogicMonitorSandboxBuilder {
     }
 }
 
-impl LogicMonitorSandbox {
+impl LogicMonitorSim {
     /// A builder with 100 users and the system clock.
-    pub fn builder() -> LogicMonitorSandboxBuilder {
-        LogicMonitorSandboxBuilder::default()
+    pub fn builder() -> LogicMonitorSimBuilder {
+        LogicMonitorSimBuilder::default()
     }
 
     /// The routes, to pass to [`SandboxBuilder::router`](crate::SandboxBuilder::router);

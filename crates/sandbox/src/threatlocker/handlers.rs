@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::state::{State, Token, uuid_from};
 use super::{
     EmptyList, InviteResponse, PageBelowOne, Permission, SimOrganization, SimRole, SimUser,
-    TOKEN_REVOKED_STATUS, ThreatLocker, timezones,
+    TOKEN_REVOKED_STATUS, ThreatLockerSim, timezones,
 };
 use crate::wire::{JSON_UTF8, json_response, looks_like_email};
 
@@ -146,7 +146,7 @@ fn page_of<T: Clone>(items: &[T], page: u64, size: u64) -> Vec<T> {
 }
 
 pub(super) async fn dispatch(
-    AxumState(portal): AxumState<ThreatLocker>,
+    AxumState(portal): AxumState<ThreatLockerSim>,
     Path((prefix, controller, action)): Path<(String, String, String)>,
     method: Method,
     headers: HeaderMap,

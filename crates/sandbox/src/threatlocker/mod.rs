@@ -28,7 +28,7 @@
 //!   `Missing the '<name>' permission`, naming the first one missing in the seed's order
 //!   (Edit Administrators, then Assign Roles). [The status is the reference's observed one
 //!   for a valid token lacking a permission; the named text and the PascalCase envelope
-//!   follow the reference's inference.] [`ThreatLocker::token_lacking`] gives such tokens.
+//!   follow the reference's inference.] [`ThreatLockerSim::token_lacking`] gives such tokens.
 //! - Invitations: a malformed email, a missing or empty role list, a role of another
 //!   organization or an unknown role, and an email already present in the organization
 //!   each get **417** `{LoggerId, StatusCode, Message}` [the reference's recommended
@@ -37,15 +37,15 @@
 //! - [Invitation response: ThreatLocker documents none.] By default 200
 //!   `{userId, username, organizationId}`, the body the reference suggests for a
 //!   simulator; **`userId` is this simulator's invention**, no public source shows a real
-//!   portal returning it. [`ThreatLockerBuilder::invite_response`] can answer an empty
+//!   portal returning it. [`ThreatLockerSimBuilder::invite_response`] can answer an empty
 //!   body or `true` instead.
 //! - Lists are bare arrays [sorted by name; children optionally by date], paged by `pageNumber`/`pageSize` in the body,
 //!   with a `pagination` header `{"currentPage","itemsPerPage","totalItems","totalPages"}`.
 //!   [Missing paging fields or a page size below 1: 417, the reference's status for a
 //!   validation failure.] [A page number below 1 has no documented answer: by default
 //!   417 `Page number and page size must be greater than 0`; see [`PageBelowOne`] and
-//!   [`ThreatLockerBuilder::page_below_one`].] An empty page is `[]`, or `null` or an
-//!   empty body with [`ThreatLockerBuilder::empty_list`].
+//!   [`ThreatLockerSimBuilder::page_below_one`].] An empty page is `[]`, or `null` or an
+//!   empty body with [`ThreatLockerSimBuilder::empty_list`].
 //! - A body that is not the expected JSON gets **500** `A problem occurred with the request (<id>)`
 //!   (observed for wrong body shapes; [which shapes] is a choice).
 //! - Timezones: a fixed list of real Windows ids with `id`, `displayName`,
@@ -57,11 +57,11 @@
 //!
 //! ```
 //! use portal_sandbox::Sandbox;
-//! use portal_sandbox::threatlocker::ThreatLocker;
+//! use portal_sandbox::threatlocker::ThreatLockerSim;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! let portal = ThreatLocker::builder().seed(1).children(500).children_lacking_role("Helpdesk", 20).build();
+//! let portal = ThreatLockerSim::builder().seed(1).children(500).children_lacking_role("Helpdesk", 20).build();
 //! assert_eq!(portal.child_ids().len(), 500);
 //! assert_eq!(portal.children_lacking("Helpdesk").len(), 20);
 //! let sandbox = Sandbox::builder().router(portal.router()).start().await?;
@@ -230,16 +230,16 @@ pub struct SimUser {
 
 /// A handle on the simulated portal: cheap to clone, all clones share the state.
 #[derive(Clone)]
-pub struct ThreatLocker {
+pub struct ThreatLockerSim {
     state: Arc<Mutex<State>>,
     token: String,
     limited_token: String,
 }
 
-impl fmt::Debug for ThreatLocker {
+impl fmt::Debug for ThreatLockerSim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
-        f.debug_struct("ThreatLocker")
+        f.debug_struct("ThreatLockerSim")
             .field("parent", &state.parent)
             .field("organizations", &state.organizations.len())
             .field("roles", &state.roles.len())
@@ -249,9 +249,9 @@ impl fmt::Debug for ThreatLocker {
     }
 }
 
-/// Configures a [`ThreatLocker`] simulator.
+/// Configures a [`ThreatLockerSim`] simulator.
 #[derive(Debug, Clone)]
-pub struct ThreatLockerBuilder {
+pub struct ThreatLockerSimBuilder {
     seed: u64,
     children: usize,
     role_names: Vec<String>,
@@ -263,7 +263,7 @@ pub struct ThreatLockerBuilder {
     invite_response: InviteResponse,
 }
 
-impl Default for ThreatLockerBuilder {
+impl Default for ThreatLockerSimBuilder {
     fn default() -> Self {
         Self {
             seed: 0,
@@ -282,7 +282,7 @@ impl Default for ThreatLockerBuilder {
     }
 }
 
-impl ThreatLockerBuilder {
+impl ThreatLockerSimBuilder {
     /// The seed for ids, names and tokens (default 0).
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
@@ -309,7 +309,7 @@ impl ThreatLockerBuilder {
     }
 
     /// `count` children (picked by the seed) do not define role `name`; see
-    /// [`ThreatLocker::children_lacking`]. Capped at the number of children.
+    /// [`ThreatLockerSim::children_lacking`]. Capped at the number of children.
     #[must_use]
     pub fn children_lacking_role(mut self, name: impl Into<String>, count: usize) -> Self {
         self.lacking.push((name.into(), count));
@@ -392,7 +392,7 @@ impl ThreatLockerBuilder {
     }
 
     /// Generates the data.
-    pub fn build(self) -> ThreatLocker {
+    pub fn build(self) -> ThreatLockerSim {
         let mut rng = fastrand::Rng::with_seed(self.seed ^ 0x7411_0c6e_d00d_f00d);
         let organizations = self.generate_organizations(&mut rng);
         let parent = organizations[0].id;
@@ -455,7 +455,7 @@ impl ThreatLockerBuilder {
                 lacking: vec![Permission::AssignRoles],
             },
         );
-        ThreatLocker {
+        ThreatLockerSim {
             state: Arc::new(Mutex::new(State {
                 parent,
                 organizations,
@@ -475,10 +475,10 @@ impl ThreatLockerBuilder {
     }
 }
 
-impl ThreatLocker {
+impl ThreatLockerSim {
     /// A builder with the defaults (10 children, [`DEFAULT_ROLE_NAMES`]).
-    pub fn builder() -> ThreatLockerBuilder {
-        ThreatLockerBuilder::default()
+    pub fn builder() -> ThreatLockerSimBuilder {
+        ThreatLockerSimBuilder::default()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -553,7 +553,7 @@ impl ThreatLocker {
     }
 
     /// The children configured to lack role `name`
-    /// ([`ThreatLockerBuilder::children_lacking_role`]).
+    /// ([`ThreatLockerSimBuilder::children_lacking_role`]).
     pub fn children_lacking(&self, name: &str) -> Vec<Uuid> {
         self.lock().lacking.get(name).cloned().unwrap_or_default()
     }
@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn deterministic_tree_with_lacking_roles() {
         let build = || {
-            ThreatLocker::builder()
+            ThreatLockerSim::builder()
                 .seed(5)
                 .children(50)
                 .children_lacking_role("Helpdesk", 7)

@@ -2,7 +2,9 @@
 //! auth modes and the switchable inferences.
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::{Allthenticate, AuthMode, DEFAULT_NOW_UNIX, SuspensionReport};
+use portal_sandbox::allthenticate::{
+    AllthenticateSim, AuthMode, DEFAULT_NOW_UNIX, SuspensionReport,
+};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::time::{Duration, UNIX_EPOCH};
@@ -49,7 +51,7 @@ async fn send(
     }
 }
 
-async fn start(sim: &Allthenticate) -> Sandbox {
+async fn start(sim: &AllthenticateSim) -> Sandbox {
     sim.serve().await.unwrap()
 }
 
@@ -58,7 +60,7 @@ const JSON: (&str, &str) = ("Content-Type", "application/json");
 
 #[tokio::test]
 async fn the_key_goes_anywhere_by_default_and_errors_are_json() {
-    let sim = Allthenticate::builder().seed(4).build();
+    let sim = AllthenticateSim::builder().seed(4).build();
     let sandbox = start(&sim).await;
     let key = sim.api_key().to_owned();
     let bearer = format!("Bearer {key}");
@@ -100,7 +102,7 @@ async fn the_key_goes_anywhere_by_default_and_errors_are_json() {
 
 #[tokio::test]
 async fn strict_query_mode_accepts_only_that_parameter() {
-    let sim = Allthenticate::builder()
+    let sim = AllthenticateSim::builder()
         .auth_mode(AuthMode::Query("api_key".into()))
         .build();
     let sandbox = start(&sim).await;
@@ -134,7 +136,7 @@ async fn strict_query_mode_accepts_only_that_parameter() {
 
 #[tokio::test]
 async fn parameters_from_query_form_or_json() {
-    let sim = Allthenticate::builder().seed(9).build();
+    let sim = AllthenticateSim::builder().seed(9).build();
     let sandbox = start(&sim).await;
     let auth = format!("Bearer {}", sim.api_key());
     let member = sim.members().into_iter().find(|m| m.tag == "USER").unwrap();
@@ -231,7 +233,7 @@ async fn parameters_from_query_form_or_json() {
 
 #[tokio::test]
 async fn switchable_inferences() {
-    let sim = Allthenticate::builder()
+    let sim = AllthenticateSim::builder()
         .seed(2)
         .promote_accepts_user_id(true)
         .suspension_report(SuspensionReport::AdStatusAlwaysActive)
@@ -292,7 +294,7 @@ async fn switchable_inferences() {
         .clone();
     assert_eq!(row["ad_status"], "ACTIVE", "hidden when the switch is off");
 
-    let strict = Allthenticate::builder().seed(2).build();
+    let strict = AllthenticateSim::builder().seed(2).build();
     let sandbox = start(&strict).await;
     let auth = format!("Bearer {}", strict.api_key());
     let body = format!("email_id={}", guest.user_id);
@@ -330,7 +332,7 @@ async fn suspension_report_modes() {
         (SuspensionReport::NotReported, ("ad_status", None, None)),
     ];
     for (report, (field, before, after)) in cases {
-        let sim = Allthenticate::builder()
+        let sim = AllthenticateSim::builder()
             .seed(4)
             .suspension_report(report.clone())
             .build();
@@ -387,7 +389,7 @@ async fn suspension_report_modes() {
 
 #[tokio::test]
 async fn invitations_are_dated_by_the_simulator_clock() {
-    let sim = Allthenticate::builder().seed(4).build();
+    let sim = AllthenticateSim::builder().seed(4).build();
     let sandbox = start(&sim).await;
     let auth = format!("Bearer {}", sim.api_key());
     assert_eq!(

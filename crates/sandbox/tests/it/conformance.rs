@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends a bodiless request; returns the status and the `Allow` header.
@@ -56,7 +56,7 @@ async fn send_body(
 
 #[tokio::test]
 async fn allthenticate_405_lists_the_allowed_methods() {
-    let sim = Allthenticate::builder().seed(1).users(3).build();
+    let sim = AllthenticateSim::builder().seed(1).users(3).build();
     let sandbox = sim.serve().await.unwrap();
     let bearer = format!("Bearer {}", sim.api_key());
     let auth = [("Authorization", bearer.as_str())];
@@ -79,7 +79,7 @@ async fn allthenticate_405_lists_the_allowed_methods() {
 
 #[tokio::test]
 async fn logicmonitor_405_lists_the_allowed_methods() {
-    let lm = LogicMonitorSandbox::builder().seed(1).users(3).build();
+    let lm = LogicMonitorSim::builder().seed(1).users(3).build();
     let sandbox = lm.serve().await.unwrap();
     let bearer = format!("Bearer {}", lm.bearer_token());
     let headers = [("Authorization", bearer.as_str()), ("X-Version", "3")];
@@ -103,14 +103,14 @@ async fn logicmonitor_405_lists_the_allowed_methods() {
 }
 
 /// Serves `portal`; returns the sandbox and a token with every permission.
-async fn serve_threatlocker(portal: &ThreatLocker) -> (Sandbox, String) {
+async fn serve_threatlocker(portal: &ThreatLockerSim) -> (Sandbox, String) {
     let sandbox = portal.serve().await.unwrap();
     (sandbox, portal.token())
 }
 
 #[tokio::test]
 async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
-    let portal = ThreatLocker::builder().seed(1).users(3).build();
+    let portal = ThreatLockerSim::builder().seed(1).users(3).build();
     let (sandbox, token) = serve_threatlocker(&portal).await;
     let headers = [
         ("Authorization", token.as_str()),
@@ -131,7 +131,7 @@ async fn threatlocker_paging_takes_integers_written_with_a_fraction() {
 
 #[tokio::test]
 async fn threatlocker_children_filters_of_the_wrong_shape_are_a_500() {
-    let portal = ThreatLocker::builder().seed(1).children(3).build();
+    let portal = ThreatLockerSim::builder().seed(1).children(3).build();
     let (sandbox, token) = serve_threatlocker(&portal).await;
     let headers = [
         ("Authorization", token.as_str()),

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use portal_sandbox::Sandbox;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use serde_json::Value;
 use sha2::Sha256;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -50,7 +50,7 @@ fn signature(key: &str, method: &str, millis: u64, body: &str, path: &str) -> St
 /// Sends one request; `auth` is the Authorization header (`None`: signed LMv1 at `millis`).
 async fn send(
     sandbox: &Sandbox,
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     method: &str,
     path_and_query: &str,
     body: &str,
@@ -142,8 +142,8 @@ async fn raw(
     }
 }
 
-async fn start(users: usize) -> (LogicMonitorSandbox, Sandbox) {
-    let lm = LogicMonitorSandbox::builder()
+async fn start(users: usize) -> (LogicMonitorSim, Sandbox) {
+    let lm = LogicMonitorSim::builder()
         .seed(9)
         .users(users)
         .now(now())
@@ -963,7 +963,7 @@ async fn api_tokens_are_deactivated_and_reactivated() {
 
 #[tokio::test]
 async fn suspended_owners_tokens_are_a_configurable_choice() {
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .seed(9)
         .users(3)
         .now(now())
@@ -1074,7 +1074,7 @@ async fn activity_signals_are_independent_seeded_values() {
 
 #[tokio::test]
 async fn user_type_and_tenant_id_are_configurable() {
-    let lm = LogicMonitorSandbox::builder()
+    let lm = LogicMonitorSim::builder()
         .seed(9)
         .users(3)
         .now(now())

@@ -2,7 +2,7 @@
 //! path case are exactly what the test writes.
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::threatlocker::{InviteResponse, PageBelowOne, Permission, ThreatLocker};
+use portal_sandbox::threatlocker::{InviteResponse, PageBelowOne, Permission, ThreatLockerSim};
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -70,8 +70,8 @@ async fn send(
     }
 }
 
-async fn start() -> (ThreatLocker, Sandbox) {
-    let portal = ThreatLocker::builder().seed(3).children(4).build();
+async fn start() -> (ThreatLockerSim, Sandbox) {
+    let portal = ThreatLockerSim::builder().seed(3).children(4).build();
     let sandbox = portal.serve().await.unwrap();
     (portal, sandbox)
 }
@@ -363,7 +363,7 @@ async fn page_below_one_is_a_configurable_choice() {
             "Page number and page size must be greater than 0"
         );
     }
-    let lenient = ThreatLocker::builder()
+    let lenient = ThreatLockerSim::builder()
         .seed(3)
         .children(4)
         .page_below_one(PageBelowOne::FirstPage)
@@ -404,7 +404,7 @@ async fn page_below_one_is_a_configurable_choice() {
 #[tokio::test]
 async fn invite_response_is_a_configurable_choice() {
     for (choice, expected) in [(InviteResponse::Empty, ""), (InviteResponse::True, "true")] {
-        let portal = ThreatLocker::builder()
+        let portal = ThreatLockerSim::builder()
             .seed(3)
             .children(1)
             .invite_response(choice)

@@ -3,7 +3,7 @@
 
 use futures_util::StreamExt;
 use portal_sandbox::Sandbox;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use threatlocker_client::{Client, Error, Uuid};
 
 use crate::support;
@@ -16,7 +16,7 @@ fn field_of(error: &Error) -> &str {
 }
 
 struct Setup {
-    portal: ThreatLocker,
+    portal: ThreatLockerSim,
     sandbox: Sandbox,
     client: Client,
     child: Uuid,
@@ -26,7 +26,7 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let portal = ThreatLocker::builder().seed(9).children(2).build();
+    let portal = ThreatLockerSim::builder().seed(9).children(2).build();
     let (sandbox, client) = support::start(&portal).await;
     let child = portal.child_ids()[0];
     let other = portal.child_ids()[1];

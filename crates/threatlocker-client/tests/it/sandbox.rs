@@ -1,7 +1,7 @@
 //! Scenarios against the stateful ThreatLocker sandbox.
 
 use futures_util::TryStreamExt;
-use portal_sandbox::threatlocker::{EmptyList, InviteResponse, Permission, ThreatLocker};
+use portal_sandbox::threatlocker::{EmptyList, InviteResponse, Permission, ThreatLockerSim};
 use threatlocker_client::{
     AuthFailure, Client, Error, InviteOutcome, PageRequest, Uuid, auth_failure, is_auth_error,
 };
@@ -10,7 +10,7 @@ use crate::support;
 
 #[tokio::test]
 async fn timezones_are_windows_ids_with_display_names() {
-    let portal = ThreatLocker::builder().seed(1).build();
+    let portal = ThreatLockerSim::builder().seed(1).build();
     let (_sandbox, client) = support::start(&portal).await;
     let zones = client.users().timezones().await.unwrap();
     assert!(zones.len() > 20);
@@ -31,7 +31,7 @@ async fn timezones_are_windows_ids_with_display_names() {
 
 #[tokio::test]
 async fn invite_then_see_the_pending_user_with_only_the_email() {
-    let portal = ThreatLocker::builder().seed(2).build();
+    let portal = ThreatLockerSim::builder().seed(2).build();
     let (_sandbox, client) = support::start(&portal).await;
     let role = client
         .roles()
@@ -69,7 +69,7 @@ async fn invite_then_see_the_pending_user_with_only_the_email() {
 
 #[tokio::test]
 async fn invite_into_a_child_with_that_childs_role() {
-    let portal = ThreatLocker::builder().seed(3).children(5).build();
+    let portal = ThreatLockerSim::builder().seed(3).children(5).build();
     let (sandbox, client) = support::start(&portal).await;
     let child = portal.child_ids()[2];
     let scoped = client.organization(child);
@@ -116,7 +116,7 @@ async fn invite_into_a_child_with_that_childs_role() {
 
 #[tokio::test]
 async fn fan_out_over_300_children_where_20_lack_the_role() {
-    let portal = ThreatLocker::builder()
+    let portal = ThreatLockerSim::builder()
         .seed(4)
         .children(300)
         .children_lacking_role("Helpdesk", 20)
@@ -198,7 +198,7 @@ async fn roles_page_across_pages() {
         "Read Only",
         "Tier 2",
     ];
-    let portal = ThreatLocker::builder()
+    let portal = ThreatLockerSim::builder()
         .seed(5)
         .children(1)
         .role_names(names)
@@ -249,7 +249,7 @@ async fn roles_page_across_pages() {
 
 #[tokio::test]
 async fn zero_guid_means_the_tokens_own_organization() {
-    let portal = ThreatLocker::builder().seed(6).children(2).build();
+    let portal = ThreatLockerSim::builder().seed(6).children(2).build();
     let (_sandbox, client) = support::start(&portal).await;
     let own: Vec<_> = client
         .organization(Uuid::nil())
@@ -278,7 +278,7 @@ async fn zero_guid_means_the_tokens_own_organization() {
 #[tokio::test]
 async fn empty_lists_as_null_or_empty_body_end_the_stream_quietly() {
     for style in [EmptyList::Null, EmptyList::EmptyBody, EmptyList::Array] {
-        let portal = ThreatLocker::builder()
+        let portal = ThreatLockerSim::builder()
             .seed(7)
             .children(3)
             .empty_list(style)
@@ -299,7 +299,7 @@ async fn empty_lists_as_null_or_empty_body_end_the_stream_quietly() {
 
 #[tokio::test]
 async fn bad_tokens_and_missing_permissions() {
-    let portal = ThreatLocker::builder().seed(8).build();
+    let portal = ThreatLockerSim::builder().seed(8).build();
     let sandbox = portal.serve().await.unwrap();
     let stranger = support::client(&sandbox, "not-a-real-token");
     let error = stranger.users().timezones().await.unwrap_err();
@@ -386,7 +386,7 @@ async fn bad_tokens_and_missing_permissions() {
 #[tokio::test]
 async fn invitation_without_a_body_has_no_user_id() {
     for choice in [InviteResponse::Empty, InviteResponse::True] {
-        let portal = ThreatLocker::builder()
+        let portal = ThreatLockerSim::builder()
             .seed(2)
             .invite_response(choice)
             .build();

@@ -3,7 +3,7 @@
 
 use core_http::test_util::{TraceCapture, assert_no_secret};
 
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use threatlocker_client::Client;
 
 const CANARY: &str = "canary-5e1d0c9b7a";
@@ -17,7 +17,7 @@ fn assert_clean(what: &str, text: &str) {
 async fn the_canary_never_leaks() {
     let logs = TraceCapture::start();
 
-    let portal = ThreatLocker::builder().seed(10).build();
+    let portal = ThreatLockerSim::builder().seed(10).build();
     let sandbox = portal.serve().await.unwrap();
     let builder = Client::builder().base_url(sandbox.base_url()).token(CANARY);
     assert_clean("builder Debug", &format!("{builder:?}"));

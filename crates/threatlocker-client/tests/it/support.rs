@@ -2,11 +2,11 @@
 //! of it.
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 use threatlocker_client::Client;
 
 /// Serves `portal`; returns the sandbox and a client holding the portal's full token.
-pub(crate) async fn start(portal: &ThreatLocker) -> (Sandbox, Client) {
+pub(crate) async fn start(portal: &ThreatLockerSim) -> (Sandbox, Client) {
     let sandbox = portal.serve().await.unwrap();
     let client = client(&sandbox, &portal.token());
     (sandbox, client)

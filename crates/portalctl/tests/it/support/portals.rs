@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use portal_sandbox::Sandbox;
-use portal_sandbox::allthenticate::Allthenticate;
-use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+use portal_sandbox::allthenticate::AllthenticateSim;
+use portal_sandbox::logicmonitor::LogicMonitorSim;
 use portal_sandbox::partner_portal::PartnerPortalSim;
-use portal_sandbox::threatlocker::ThreatLocker;
+use portal_sandbox::threatlocker::ThreatLockerSim;
 
 /// Served simulators, the `[[portals]]` entries naming them and the environment variables
 /// holding their credentials, in the order they were added.
@@ -21,7 +21,12 @@ pub(crate) struct Portals {
 
 impl Portals {
     /// Serves `sim` as the ThreatLocker portal `name`, its full token in `token_env`.
-    pub(crate) async fn threatlocker(&mut self, name: &str, sim: &ThreatLocker, token_env: &str) {
+    pub(crate) async fn threatlocker(
+        &mut self,
+        name: &str,
+        sim: &ThreatLockerSim,
+        token_env: &str,
+    ) {
         let server = sim.serve().await.unwrap();
         let token = sim.token();
         let secrets = [("token_env", token_env, token.as_str())];
@@ -29,7 +34,12 @@ impl Portals {
     }
 
     /// Serves `sim` as the Allthenticate portal `name`, its API key in `key_env`.
-    pub(crate) async fn allthenticate(&mut self, name: &str, sim: &Allthenticate, key_env: &str) {
+    pub(crate) async fn allthenticate(
+        &mut self,
+        name: &str,
+        sim: &AllthenticateSim,
+        key_env: &str,
+    ) {
         let server = sim.serve().await.unwrap();
         let secrets = [("api_key_env", key_env, sim.api_key())];
         self.add(server, name, "allthenticate", &[], &secrets);
@@ -54,7 +64,7 @@ impl Portals {
     pub(crate) async fn logicmonitor(
         &mut self,
         name: &str,
-        sim: &LogicMonitorSandbox,
+        sim: &LogicMonitorSim,
         id_env: &str,
         key_env: &str,
     ) {
@@ -67,7 +77,7 @@ impl Portals {
         &mut self,
         server: Sandbox,
         name: &str,
-        sim: &LogicMonitorSandbox,
+        sim: &LogicMonitorSim,
         id_env: &str,
         key_env: &str,
     ) {

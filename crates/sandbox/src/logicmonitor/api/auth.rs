@@ -9,11 +9,11 @@ use sha2::Sha256;
 
 use super::{Fail, error};
 use crate::logicmonitor::store::{STATUS_ACTIVE, Token};
-use crate::logicmonitor::{LMV1_MAX_SKEW, LogicMonitorSandbox, read};
+use crate::logicmonitor::{LMV1_MAX_SKEW, LogicMonitorSim, read};
 use crate::time::epoch_millis;
 
 pub(super) fn authenticate(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     method: &Method,
     path: &str,
     body: &[u8],

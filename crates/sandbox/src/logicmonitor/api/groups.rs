@@ -8,16 +8,16 @@ use super::body::{body_object, text};
 use super::listing::{fields, list_json, list_query, project};
 use super::{Fail, Query, Reply, error, ok};
 use crate::logicmonitor::store::{Group, Store, epoch_secs};
-use crate::logicmonitor::{LogicMonitorSandbox, read, write};
+use crate::logicmonitor::{LogicMonitorSim, read, write};
 
-pub(super) fn list_groups(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn list_groups(lm: &LogicMonitorSim, query: &Query) -> Result<Reply, Fail> {
     let list = list_query(query)?;
     let store = read(&lm.inner.store);
     let items = store.groups.iter().map(Store::group_json).collect();
     Ok(ok(&list_json(items, &list, &[])))
 }
 
-pub(super) fn get_group(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn get_group(lm: &LogicMonitorSim, id: i32, query: &Query) -> Result<Reply, Fail> {
     let store = read(&lm.inner.store);
     let index = store
         .group_index(id)
@@ -30,7 +30,7 @@ pub(super) fn get_group(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Res
 }
 
 pub(super) fn write_group(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     id: Option<i32>,
     full: bool,
     body: &[u8],
@@ -89,7 +89,7 @@ pub(super) fn write_group(
     Ok(ok(&rendered))
 }
 
-pub(super) fn delete_group(lm: &LogicMonitorSandbox, id: i32) -> Result<Reply, Fail> {
+pub(super) fn delete_group(lm: &LogicMonitorSim, id: i32) -> Result<Reply, Fail> {
     let mut store = write(&lm.inner.store);
     let index = store
         .group_index(id)

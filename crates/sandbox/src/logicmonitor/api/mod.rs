@@ -19,7 +19,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{BASE_PATH, LogicMonitorSandbox, lock};
+use super::{BASE_PATH, LogicMonitorSim, lock};
 use crate::wire::{JSON, form_pairs, json_response, percent_decode};
 use auth::authenticate;
 use groups::{delete_group, get_group, list_groups, write_group};
@@ -194,7 +194,7 @@ fn route(path: &str) -> Result<(Route, &'static str), Fail> {
 
 /// The axum handler behind every LogicMonitor route.
 pub(crate) async fn handle(
-    State(lm): State<LogicMonitorSandbox>,
+    State(lm): State<LogicMonitorSim>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -204,7 +204,7 @@ pub(crate) async fn handle(
 }
 
 fn serve(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -248,7 +248,7 @@ fn serve(
 }
 
 fn dispatch(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     method: &Method,
     route: Route,
     query: &Query,

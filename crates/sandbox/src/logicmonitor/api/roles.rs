@@ -8,7 +8,7 @@ use super::body::{body_object, flag, text};
 use super::listing::{fields, list_json, list_query, project};
 use super::{Fail, Query, Reply, error, ok};
 use crate::logicmonitor::store::{Role, Store};
-use crate::logicmonitor::{LogicMonitorSandbox, read, write};
+use crate::logicmonitor::{LogicMonitorSim, read, write};
 
 /// The fields every projected role keeps (`shared/vendors/logicmonitor.md` §7).
 const REQUIRED_ROLE_FIELDS: &[&str] = &["name", "privileges"];
@@ -26,7 +26,7 @@ fn role_json(store: &Store, id: i32, counts: &HashMap<i32, usize>) -> Option<Map
     Some(map)
 }
 
-pub(super) fn list_roles(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn list_roles(lm: &LogicMonitorSim, query: &Query) -> Result<Reply, Fail> {
     let list = list_query(query)?;
     let exclude_admin = query.flag("excludeAdmin")?;
     let store = read(&lm.inner.store);
@@ -40,7 +40,7 @@ pub(super) fn list_roles(lm: &LogicMonitorSandbox, query: &Query) -> Result<Repl
     Ok(ok(&list_json(items, &list, REQUIRED_ROLE_FIELDS)))
 }
 
-pub(super) fn get_role(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn get_role(lm: &LogicMonitorSim, id: i32, query: &Query) -> Result<Reply, Fail> {
     let store = read(&lm.inner.store);
     let counts = store.role_user_counts();
     let map = role_json(&store, id, &counts)
@@ -153,7 +153,7 @@ fn apply_role_body(
 
 /// Creates (`id` none), replaces (`full`) or patches a role.
 pub(super) fn write_role(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     id: Option<i32>,
     full: bool,
     body: &[u8],
@@ -231,7 +231,7 @@ pub(super) fn write_role(
 
 /// Deletes a role; a role some user holds can not be deleted (400, "the object cannot be
 /// deleted because something depends on it").
-pub(super) fn delete_role(lm: &LogicMonitorSandbox, id: i32) -> Result<Reply, Fail> {
+pub(super) fn delete_role(lm: &LogicMonitorSim, id: i32) -> Result<Reply, Fail> {
     let mut store = write(&lm.inner.store);
     let index = store
         .roles

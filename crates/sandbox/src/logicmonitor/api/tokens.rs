@@ -8,10 +8,10 @@ use super::body::{body_object, text};
 use super::listing::{list_json, list_query, refuse_unknown_permission};
 use super::{Fail, Query, Reply, error, ok};
 use crate::logicmonitor::store::{Token, epoch_secs};
-use crate::logicmonitor::{LogicMonitorSandbox, read, write};
+use crate::logicmonitor::{LogicMonitorSim, read, write};
 
 pub(super) fn list_tokens(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     admin: Option<i32>,
     query: &Query,
 ) -> Result<Reply, Fail> {
@@ -35,7 +35,7 @@ pub(super) fn list_tokens(
 }
 
 pub(super) fn create_token(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     admin: i32,
     query: &Query,
     body: &[u8],
@@ -99,7 +99,7 @@ fn token_status(body: &Map<String, Value>) -> Result<Option<i32>, Fail> {
 /// Replaces (`full`: an omitted `note` becomes empty and an omitted `status` enabled) or
 /// patches a token's note and status; every other field is read-only.
 pub(super) fn write_token(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     admin: i32,
     token: i32,
     full: bool,
@@ -132,11 +132,7 @@ pub(super) fn write_token(
     Ok(ok(&rendered))
 }
 
-pub(super) fn delete_token(
-    lm: &LogicMonitorSandbox,
-    admin: i32,
-    token: i32,
-) -> Result<Reply, Fail> {
+pub(super) fn delete_token(lm: &LogicMonitorSim, admin: i32, token: i32) -> Result<Reply, Fail> {
     let mut store = write(&lm.inner.store);
     let before = store.tokens.len();
     store

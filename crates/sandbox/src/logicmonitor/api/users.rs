@@ -11,7 +11,7 @@ use crate::logicmonitor::filter::Field;
 use crate::logicmonitor::store::{
     Activity, NO_PERSON, Profile, STATUS_ACTIVE, STATUS_SUSPENDED, Store, User, UserView,
 };
-use crate::logicmonitor::{LogicMonitorSandbox, read, write};
+use crate::logicmonitor::{LogicMonitorSim, read, write};
 use crate::wire::looks_like_email;
 
 /// The parameters of `GET /setting/admins` that narrow the listing besides `filter`.
@@ -83,7 +83,7 @@ impl Narrowing {
     }
 }
 
-pub(super) fn list_users(lm: &LogicMonitorSandbox, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn list_users(lm: &LogicMonitorSim, query: &Query) -> Result<Reply, Fail> {
     let list = list_query(query)?;
     let store = read(&lm.inner.store);
     let narrowing = Narrowing::parse(&store, query)?;
@@ -156,7 +156,7 @@ pub(super) fn list_users(lm: &LogicMonitorSandbox, query: &Query) -> Result<Repl
     Ok(ok(&envelope(total, items)))
 }
 
-pub(super) fn get_user(lm: &LogicMonitorSandbox, id: i32, query: &Query) -> Result<Reply, Fail> {
+pub(super) fn get_user(lm: &LogicMonitorSim, id: i32, query: &Query) -> Result<Reply, Fail> {
     let store = read(&lm.inner.store);
     let index = store
         .user_index(id)
@@ -183,7 +183,7 @@ fn valid_password(password: &str) -> bool {
 
 #[allow(clippy::too_many_lines)]
 pub(super) fn write_user(
-    lm: &LogicMonitorSandbox,
+    lm: &LogicMonitorSim,
     id: Option<i32>,
     mode: Mode,
     query: &Query,
@@ -392,7 +392,7 @@ fn default_profile() -> Profile {
     }
 }
 
-pub(super) fn delete_user(lm: &LogicMonitorSandbox, id: i32) -> Result<Reply, Fail> {
+pub(super) fn delete_user(lm: &LogicMonitorSim, id: i32) -> Result<Reply, Fail> {
     let mut store = write(&lm.inner.store);
     let index = store
         .user_index(id)

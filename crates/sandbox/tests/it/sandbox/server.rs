@@ -133,15 +133,15 @@ async fn shutdown_cuts_connections_after_the_timeout() {
 ))]
 #[tokio::test]
 async fn each_simulator_serves_itself() {
-    use portal_sandbox::allthenticate::Allthenticate;
-    use portal_sandbox::logicmonitor::LogicMonitorSandbox;
+    use portal_sandbox::allthenticate::AllthenticateSim;
+    use portal_sandbox::logicmonitor::LogicMonitorSim;
     use portal_sandbox::partner_portal::PartnerPortalSim;
-    use portal_sandbox::threatlocker::ThreatLocker;
+    use portal_sandbox::threatlocker::ThreatLockerSim;
 
-    let tl = ThreatLocker::builder().seed(1).build();
-    let at = Allthenticate::builder().seed(1).users(3).build();
+    let tl = ThreatLockerSim::builder().seed(1).build();
+    let at = AllthenticateSim::builder().seed(1).users(3).build();
     let pp = PartnerPortalSim::builder().seed(1).users(3).build();
-    let lm = LogicMonitorSandbox::builder().seed(1).users(3).build();
+    let lm = LogicMonitorSim::builder().seed(1).users(3).build();
     let at_email = at.members()[0].email.clone();
     let pp_email = pp.users(pp.portal_id())[0].email.clone();
     let lm_username = (1..).find_map(|id| lm.user(id)).unwrap()["username"]
