@@ -19,9 +19,13 @@
 //!   last logins over the past year, some who never logged in), generated
 //!   lazily so a million cost no more memory than one.
 //!
-//! Vendor simulators are added as modules behind features; each contributes
-//! a router with its own state through [`SandboxBuilder::router`] and draws
-//! its data from [`Sandbox::seed`].
+//! Vendor simulators are added as modules behind features, all in one shape: a
+//! `<Vendor>Sim` configured by its `<Vendor>SimBuilder` (seed, people, the vendor's
+//! choices), whose `router()` a [`SandboxBuilder::router`] serves, or whose `serve()`
+//! starts a sandbox for it in one call. The simulators that keep time (Allthenticate,
+//! Whaly, LogicMonitor) run on one kind of clock: their builder's `now` pins it, their
+//! `time_source` ([`TimeSource`]) feeds it otherwise, and the simulator's `now()`,
+//! `set_now()` and `advance()` read and move it.
 //!
 //! # Example
 //!
@@ -95,6 +99,12 @@ mod time;
 ))]
 mod wire;
 
+#[cfg(any(
+    feature = "allthenticate",
+    feature = "partner-portal",
+    feature = "logicmonitor"
+))]
+pub use clock::TimeSource;
 pub use faults::{Fault, FaultId, Faults};
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry};
 pub use people::{DEFAULT_NEVER_LOGGED_IN, People, PeopleIter, Person};

@@ -2,16 +2,15 @@
 //!
 //! A stateful, independent implementation of the vendor side of the Users and Invites
 //! endpoints described in `shared/vendors/allthenticate.md` (it shares no types with
-//! `allthenticate-client`). Serve it with [`Sandbox::builder`](crate::Sandbox::builder):
+//! `allthenticate-client`). Serve it with [`AllthenticateSim::serve`]:
 //!
 //! ```
-//! use portal_sandbox::Sandbox;
 //! use portal_sandbox::allthenticate::AllthenticateSim;
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> std::io::Result<()> {
 //!     let sim = AllthenticateSim::builder().seed(7).users(10).guests(2).build();
-//!     let sandbox = Sandbox::builder().router(sim.router()).start().await?;
+//!     let sandbox = sim.serve().await?;
 //!     assert_eq!(sim.members().len(), 12);
 //!     assert!(!sim.api_key().is_empty());
 //!     assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
@@ -96,7 +95,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use state::{Account, Group, Member, PendingInvite, Policy, SmartCard};
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Source};
 use state::State;
 
 /// Where the simulator accepts the API key.
@@ -161,7 +160,8 @@ pub struct AllthenticateSimBuilder {
     guests: usize,
     outside_accounts: usize,
     pending_invites: usize,
-    now: SystemTime,
+    now: Option<SystemTime>,
+    time: Source,
     api_key: Option<String>,
     auth_mode: AuthMode,
     caller_rank: String,
@@ -181,7 +181,8 @@ impl Default for AllthenticateSimBuilder {
             guests: 3,
             outside_accounts: 5,
             pending_invites: 2,
-            now: UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_UNIX),
+            now: None,
+            time: Source::default(),
             api_key: None,
             auth_mode: AuthMode::Any,
             caller_rank: "SUPER".to_owned(),
@@ -232,7 +233,18 @@ impl AllthenticateSimBuilder {
     /// The "now" that generated timestamps are spread before (default 2026-01-01 UTC).
     #[must_use]
     pub fn now(mut self, now: SystemTime) -> Self {
-        self.now = now;
+        self.now = Some(now);
+        self
+    }
+
+    /// Where the current time comes from (default `SystemTime::now`); share a virtual
+    /// clock with the client under test to check pacing without waiting. Given a time
+    /// source and no [`now`](Self::now), the clock follows it instead of staying at
+    /// 2026-01-01, and generated timestamps are spread before its time at
+    /// [`build`](Self::build).
+    #[must_use]
+    pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.time = Source::new(now);
         self
     }
 
@@ -283,9 +295,11 @@ impl AllthenticateSimBuilder {
 
     /// Generates the organization.
     pub fn build(self) -> AllthenticateSim {
+        let default_now = UNIX_EPOCH + Duration::from_secs(DEFAULT_NOW_UNIX);
+        let pinned = self.now.or((!self.time.is_given()).then_some(default_now));
         let state = State::generate(
             self.seed,
-            self.now,
+            pinned.unwrap_or_else(|| self.time.now()),
             self.users,
             self.guests,
             self.outside_accounts,
@@ -302,7 +316,7 @@ impl AllthenticateSimBuilder {
                 suspension_report: self.suspension_report,
                 empty_toggle_response: self.empty_toggle_response,
             }),
-            clock: Arc::new(Clock::new(SystemTime::now, Some(self.now))),
+            clock: Arc::new(Clock::new(self.time, pinned)),
             state: Arc::new(Mutex::new(state)),
         }
     }

@@ -2,12 +2,12 @@
 //! groups*), roles and API tokens under `/santaba/rest`.
 //!
 //! ```
-//! use portal_sandbox::{Sandbox, logicmonitor::LogicMonitorSim};
+//! use portal_sandbox::logicmonitor::LogicMonitorSim;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
 //! let lm = LogicMonitorSim::builder().seed(1).users(100).build();
-//! let sandbox = Sandbox::builder().router(lm.router()).start().await?;
+//! let sandbox = lm.serve().await?;
 //! let base_url = sandbox.url("/santaba/rest");
 //! assert_eq!(lm.user_count(), 101); // 100 seeded people and the API user
 //! assert!(!lm.access_key().is_empty());
@@ -120,7 +120,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::any;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Source};
 use store::{Choices, Seed, Store};
 
 /// The path prefix of every LogicMonitor route.
@@ -162,6 +162,7 @@ pub struct LogicMonitorSimBuilder {
     seed: u64,
     users: usize,
     now: Option<SystemTime>,
+    time: Source,
     never_logged_in: f64,
     api_only: f64,
     suspended: f64,
@@ -179,6 +180,7 @@ impl Default for LogicMonitorSimBuilder {
             seed: 0,
             users: 100,
             now: None,
+            time: Source::default(),
             never_logged_in: crate::DEFAULT_NEVER_LOGGED_IN,
             api_only: 0.03,
             suspended: 0.1,
@@ -219,6 +221,15 @@ impl LogicMonitorSimBuilder {
     #[must_use]
     pub fn now(mut self, now: SystemTime) -> Self {
         self.now = Some(now);
+        self
+    }
+
+    /// Where the current time comes from while the clock is not pinned with
+    /// [`now`](Self::now) (default `SystemTime::now`); share a virtual clock with the
+    /// client under test to check pacing without waiting.
+    #[must_use]
+    pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.time = Source::new(now);
         self
     }
 
@@ -327,7 +338,7 @@ impl LogicMonitorSimBuilder {
         let bearer = self
             .bearer
             .unwrap_or_else(|| format!("lmb_{}", token(40, ALNUM)));
-        let now = self.now.unwrap_or_else(SystemTime::now);
+        let now = self.now.unwrap_or_else(|| self.time.now());
         let store = Store::seeded(&Seed {
             seed: self.seed,
             users: self.users,
@@ -348,7 +359,7 @@ impl LogicMonitorSimBuilder {
         LogicMonitorSim {
             inner: Arc::new(Inner {
                 store: RwLock::new(store),
-                clock: Clock::new(SystemTime::now, self.now),
+                clock: Clock::new(self.time, self.now),
                 limits: Mutex::new(limits),
                 access_id,
                 access_key,

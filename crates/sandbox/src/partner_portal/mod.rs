@@ -27,7 +27,7 @@
 //!
 //! # Time
 //!
-//! The simulator reads the time through a [`TimeSource`] closure (default:
+//! The simulator reads the time through a [`TimeSource`](crate::TimeSource) closure (default:
 //! `SystemTime::now`). Tests that pace against the quota share one virtual clock
 //! between the client and the simulator: the client's sleeps advance the clock, and
 //! the simulator sees the window reset without anyone waiting a real minute. A test
@@ -37,7 +37,6 @@
 //! ```
 //! use std::sync::{Arc, Mutex};
 //! use std::time::{Duration, SystemTime};
-//! use portal_sandbox::Sandbox;
 //! use portal_sandbox::partner_portal::PartnerPortalSim;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -50,7 +49,7 @@
 //!     .quota_per_minute(100)
 //!     .time_source(move || *clock.lock().unwrap())
 //!     .build();
-//! let sandbox = Sandbox::builder().router(sim.router()).start().await?;
+//! let sandbox = sim.serve().await?;
 //! assert_eq!(sim.users(sim.portal_id()).len(), 40);
 //! assert_eq!(sim.roles().len(), 5);
 //! # drop(sandbox);
@@ -67,7 +66,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::routing::get;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Source};
 use state::{Portal, State};
 pub use state::{SimAttribute, SimRole, SimUser};
 
@@ -83,9 +82,6 @@ pub const DEFAULT_QUOTA_PER_MINUTE: u32 = 500;
 pub const DEFAULT_PAGE_LIMIT: usize = 25;
 /// The largest page served, whatever `limit` asks (invented; Whaly documents none).
 pub const MAX_PAGE_LIMIT: usize = 100;
-
-/// Where the simulator reads the current time.
-pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// How `last_logged_at` is written in responses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -286,7 +282,7 @@ pub struct PartnerPortalSimBuilder {
     read_only_keys: Vec<String>,
     quota: u32,
     window: Duration,
-    time: TimeSource,
+    time: Source,
     format: LastLoginFormat,
 }
 
@@ -302,7 +298,7 @@ impl Default for PartnerPortalSimBuilder {
             read_only_keys: Vec::new(),
             quota: DEFAULT_QUOTA_PER_MINUTE,
             window: Duration::from_secs(60),
-            time: Arc::new(SystemTime::now),
+            time: Source::default(),
             format: LastLoginFormat::default(),
         }
     }
@@ -379,7 +375,7 @@ impl PartnerPortalSimBuilder {
     /// clock with the client under test to check pacing without waiting.
     #[must_use]
     pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        self.time = Arc::new(now);
+        self.time = Source::new(now);
         self
     }
 
@@ -392,7 +388,7 @@ impl PartnerPortalSimBuilder {
 
     /// Builds the simulator and its seeded data.
     pub fn build(self) -> PartnerPortalSim {
-        let now = self.now.unwrap_or_else(|| (self.time)());
+        let now = self.now.unwrap_or_else(|| self.time.now());
         let api_keys = if self.api_keys.is_empty() {
             vec![DEFAULT_API_KEY.to_owned()]
         } else {
@@ -417,7 +413,7 @@ impl PartnerPortalSimBuilder {
                     read_only_keys,
                     quota: self.quota,
                     window: self.window,
-                    clock: Clock::new(move || (self.time)(), None),
+                    clock: Clock::new(self.time, None),
                 },
                 state: Mutex::new(state),
                 first_portal: self.portal_id,

@@ -56,7 +56,6 @@
 //!   seeded data; the public API has no call to list them.
 //!
 //! ```
-//! use portal_sandbox::Sandbox;
 //! use portal_sandbox::threatlocker::ThreatLockerSim;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -64,7 +63,7 @@
 //! let portal = ThreatLockerSim::builder().seed(1).children(500).children_lacking_role("Helpdesk", 20).build();
 //! assert_eq!(portal.child_ids().len(), 500);
 //! assert_eq!(portal.children_lacking("Helpdesk").len(), 20);
-//! let sandbox = Sandbox::builder().router(portal.router()).start().await?;
+//! let sandbox = portal.serve().await?;
 //! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
 //! # Ok(()) }
 //! ```
