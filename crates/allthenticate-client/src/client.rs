@@ -1,4 +1,4 @@
-//! The client, its builder, and the wire choices it configures.
+//! The client and its builder.
 
 use std::fmt;
 
@@ -11,43 +11,9 @@ use crate::auth::{ApiKeyAuth, AuthPlacement};
 use crate::error::AllthenticateErrorDecoder;
 use crate::generated::User;
 use crate::invites::Invites;
-use crate::params::Params;
+use crate::params::{ArrayEncoding, BodyEncoding, Params, Wire};
 use crate::suspension::{SuspensionSource, SuspensionState};
 use crate::users::Users;
-
-/// How `POST`/`PUT` parameters travel. `GET`/`DELETE` parameters always go in the query
-/// string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum BodyEncoding {
-    /// `application/x-www-form-urlencoded` (default): every value a string, arrays as
-    /// compact JSON text, booleans `true`/`false`.
-    #[default]
-    Form,
-    /// An `application/json` object: integers and booleans as JSON values; arrays as
-    /// chosen by [`ArrayEncoding`].
-    Json,
-}
-
-/// How array parameters (`computer_usernames`, `smartcards`, `emails`, `groups`) are sent
-/// in [`BodyEncoding::Json`]. In the query string and form bodies they are always JSON
-/// text, the documentation's "serialized JSON array".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum ArrayEncoding {
-    /// A JSON string holding the serialized array, the literal reading of the docs (default).
-    #[default]
-    JsonString,
-    /// A native JSON array.
-    Native,
-}
-
-/// The wire choices in force for one client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Wire {
-    pub(crate) body: BodyEncoding,
-    pub(crate) arrays: ArrayEncoding,
-}
 
 /// The largest response the client reads: 256 MiB. Allthenticate answers a listing with
 /// every member in one response (it documents no paging), about 600 bytes a member, so

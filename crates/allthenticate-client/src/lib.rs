@@ -134,7 +134,8 @@ mod users;
 mod validate;
 
 pub use auth::AuthPlacement;
-pub use client::{ArrayEncoding, BodyEncoding, Client, ClientBuilder, MAX_RESPONSE_BYTES};
+pub use client::{Client, ClientBuilder, MAX_RESPONSE_BYTES};
+pub use params::{ArrayEncoding, BodyEncoding};
 pub use core_http::{
     Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
 };

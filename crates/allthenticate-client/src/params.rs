@@ -1,9 +1,41 @@
-//! Request parameters and their encodings.
+//! Request parameters and the encodings they travel in.
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use crate::client::ArrayEncoding;
+/// How `POST`/`PUT` parameters travel. `GET`/`DELETE` parameters always go in the query
+/// string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (default): every value a string, arrays as
+    /// compact JSON text, booleans `true`/`false`.
+    #[default]
+    Form,
+    /// An `application/json` object: integers and booleans as JSON values; arrays as
+    /// chosen by [`ArrayEncoding`].
+    Json,
+}
+
+/// How array parameters (`computer_usernames`, `smartcards`, `emails`, `groups`) are sent
+/// in [`BodyEncoding::Json`]. In the query string and form bodies they are always JSON
+/// text, the documentation's "serialized JSON array".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ArrayEncoding {
+    /// A JSON string holding the serialized array, the literal reading of the docs (default).
+    #[default]
+    JsonString,
+    /// A native JSON array.
+    Native,
+}
+
+/// The wire choices in force for one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wire {
+    pub(crate) body: BodyEncoding,
+    pub(crate) arrays: ArrayEncoding,
+}
 
 /// One parameter value.
 #[derive(Debug, Clone)]
