@@ -135,7 +135,6 @@ mod validate;
 
 pub use auth::AuthPlacement;
 pub use client::{Client, ClientBuilder, MAX_RESPONSE_BYTES};
-pub use params::{ArrayEncoding, BodyEncoding};
 pub use core_http::{
     Error, ItemStream, Page, PageRequest, Result, RetryPolicy, SecretString, TransportOptions,
 };
@@ -147,6 +146,7 @@ pub use generated::{
 pub use ids::{EmailId, UserId};
 pub use invites::{InviteUsers, Invites};
 pub use paging::ListUsers;
+pub use params::{ArrayEncoding, BodyEncoding};
 pub use suspension::{SuspensionError, SuspensionSource, SuspensionState};
 pub use types::{Ack, AdStatus, EmailStatus, Rank, TIMESTAMP_FORMAT, Timestamp, UserTag};
 pub use users::{DeleteUser, SuspensionChange, Users, WriteSmartCards};
