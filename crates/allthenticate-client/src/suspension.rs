@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::generated::User;
 use crate::ids::EmailId;
 use crate::types::Ack;
-use crate::types::{AdStatus, UserTag};
+use crate::types::AdStatus;
 use crate::users::{SuspensionChange, Users};
 
 /// Where the client reads whether a member is suspended; see
@@ -366,7 +366,7 @@ impl Users<'_> {
     /// first listing winning).
     async fn members(&self) -> Result<HashMap<EmailId, User>> {
         let mut members = HashMap::new();
-        for list in [self.list(), self.list().tag(UserTag::Guest)] {
+        for list in self.listings() {
             for user in list.send().await? {
                 members.entry(user.email_id).or_insert(user);
             }

@@ -76,12 +76,13 @@ impl<'a> Users<'a> {
         self.find(|user| user.email_id == id).await
     }
 
+    /// The listings that together show every member: regular members, then guests.
+    pub(crate) fn listings(self) -> [ListUsers<'a>; 2] {
+        [self.list(), self.list().tag(UserTag::Guest)]
+    }
+
     async fn find(&self, matches: impl Fn(&User) -> bool) -> Result<Option<User>> {
-        for tag in [None, Some(UserTag::Guest)] {
-            let list = match tag {
-                Some(tag) => self.list().tag(tag),
-                None => self.list(),
-            };
+        for list in self.listings() {
             if let Some(user) = list.send().await?.into_iter().find(|user| matches(user)) {
                 return Ok(Some(user));
             }
