@@ -173,17 +173,6 @@ impl Sandbox {
     }
 }
 
-/// A sandbox with the default settings serving `router` alone: each simulator's `serve`.
-#[cfg(any(
-    feature = "threatlocker",
-    feature = "allthenticate",
-    feature = "partner-portal",
-    feature = "logicmonitor"
-))]
-pub(crate) async fn serve_router(router: Router) -> io::Result<Sandbox> {
-    Sandbox::builder().router(router).start().await
-}
-
 /// The accept loop; ends when `stopped` fires or its sender is dropped.
 async fn serve(
     listener: TcpListener,

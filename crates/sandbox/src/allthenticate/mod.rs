@@ -335,7 +335,10 @@ impl AllthenticateSim {
 
     /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
     pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
-        crate::server::serve_router(self.router()).await
+        crate::Sandbox::builder()
+            .router(self.router())
+            .start()
+            .await
     }
 
     /// The API key the simulator accepts.

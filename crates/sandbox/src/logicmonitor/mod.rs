@@ -387,7 +387,10 @@ impl LogicMonitorSim {
 
     /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
     pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
-        crate::server::serve_router(self.router()).await
+        crate::Sandbox::builder()
+            .router(self.router())
+            .start()
+            .await
     }
 
     /// The access id of the API user's LMv1 token.

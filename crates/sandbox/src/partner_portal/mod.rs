@@ -145,7 +145,10 @@ impl PartnerPortalSim {
 
     /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
     pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
-        crate::server::serve_router(self.router()).await
+        crate::Sandbox::builder()
+            .router(self.router())
+            .start()
+            .await
     }
 
     /// The first read-write key.

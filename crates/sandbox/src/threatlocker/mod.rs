@@ -495,7 +495,10 @@ impl ThreatLockerSim {
 
     /// Starts a [`Sandbox`](crate::Sandbox) with the default settings serving this simulator.
     pub async fn serve(&self) -> std::io::Result<crate::Sandbox> {
-        crate::server::serve_router(self.router()).await
+        crate::Sandbox::builder()
+            .router(self.router())
+            .start()
+            .await
     }
 
     /// A token of the parent organization with every permission (64 lowercase hex).
